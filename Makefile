@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# aiaccel: the two commands are "make run" and "make check"; see README.md.
+# Both install what they need (apt, as root) and fetch the Linux tree.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+SCRIPTS := $(TOP)/scripts
+
+.PHONY: all run check kunit host-tests kernel guest-root lib igt guest-check \
+	module checkpatch clean distclean help
+
+all: lib igt
+
+help:
+	@echo "make run          boot the guest, load the driver, run the demo"
+	@echo "make check        every test suite, ending in 'N passed, N failed'"
+	@echo "make kunit        KUnit suites on UML"
+	@echo "make host-tests   tests that need no kernel"
+	@echo "make guest-check  the guest part of 'make check' only"
+	@echo "make module KDIR=/lib/modules/\$$(uname -r)/build"
+	@echo "                  build aiaccel.ko and aiaccel_sim.ko out of tree"
+	@echo "make checkpatch   checkpatch.pl --strict on the kernel sources"
+	@echo "make lib igt      userspace only, into build/"
+
+run:
+	$(SCRIPTS)/run.sh
+
+check:
+	$(SCRIPTS)/check.sh
+
+kunit:
+	$(SCRIPTS)/kunit.sh
+
+host-tests:
+	$(SCRIPTS)/host-tests.sh
+
+kernel:
+	$(SCRIPTS)/build-kernel.sh
+
+guest-root:
+	$(SCRIPTS)/guest-root.sh
+
+lib:
+	$(MAKE) -C libaidrv O=$(TOP)/build/libaidrv
+
+igt:
+	$(MAKE) -C igt-tests O=$(TOP)/build/igt
+
+guest-check:
+	$(SCRIPTS)/build-all.sh check
+	$(SCRIPTS)/run-guest.sh check
+
+# Out-of-tree build against a configured Linux 7.3 tree, e.g. a distro's
+# headers package.  Needs CONFIG_DRM_ACCEL, DRM_SCHED, DRM_GEM_SHMEM_HELPER,
+# REGMAP and IRQ_SIM in that kernel.
+KDIR ?= /lib/modules/$(shell uname -r)/build
+module:
+	$(MAKE) -C $(KDIR) M=$(TOP)/drivers/accel/aiaccel \
+		CONFIG_DRM_ACCEL_AIACCEL=m CONFIG_DRM_ACCEL_AIACCEL_SIM=m \
+		AIACCEL_UAPI=$(TOP)/include/uapi modules
+
+checkpatch:
+	$(SCRIPTS)/checkpatch.sh
+
+clean:
+	rm -rf build
+	-$(MAKE) -s -C $(KDIR) M=$(TOP)/drivers/accel/aiaccel clean 2>/dev/null
+
+distclean: clean
+	@echo "the cache in $${AIACCEL_CACHE:-$$HOME/.cache/aiaccel} is kept; remove it by hand"

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * aiaccel: DRM accel driver for the aiaccel inference accelerator.
+ *
+ * The device is a platform device whose parent provides its registers as a
+ * regmap (the hardware model does; a silicon integration would hand over a
+ * regmap-mmio instead) and which carries one interrupt line.
+ */
+
+#include <linux/bitfield.h>
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/regmap.h>
+
+#include <drm/drm_accel.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+#include <drm/aiaccel_accel.h>
+
+#include "aiaccel_drv.h"
+#include "aiaccel_regs.h"
+
+static int queue_depth_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, AIACCEL_RING_SIZE_MAX / 2);
+}
+
+static const struct kernel_param_ops queue_depth_ops = {
+	.set = queue_depth_set,
+	.get = param_get_uint,
+};
+
+static unsigned int queue_depth = 128;
+module_param_cb(queue_depth, &queue_depth_ops, &queue_depth, 0644);
+MODULE_PARM_DESC(queue_depth,
+		 "Jobs in flight per engine queue, 1-2048 (default 128); read at probe");
+
+bool aiaccel_debug;
+module_param_named(debug, aiaccel_debug, bool, 0644);
+MODULE_PARM_DESC(debug, "Log device events (interrupts, errors) at info level");
+
+/**
+ * aiaccel_event() - Log a device event: at info level with debug=1, else as
+ * a DRM driver debug message.
+ * @adev: The device.
+ * @fmt: printf format.
+ */
+void aiaccel_event(struct aiaccel_device *adev, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	if (aiaccel_debug)
+		drm_info(&adev->drm, "%pV", &vaf);
+	else
+		drm_dbg_driver(&adev->drm, "%pV", &vaf);
+	va_end(args);
+}
+
+/* Interrupt causes the driver handles. */
+#define AIACCEL_IRQ_HANDLED	(AIACCEL_IRQ_MMU_FAULT | AIACCEL_IRQ_GLOBAL_ERROR)
+
+static int aiaccel_ioctl_get_info(struct drm_device *drm, void *data,
+				  struct drm_file *file)
+{
+	struct aiaccel_device *adev = to_aiaccel(drm);
+	struct drm_aiaccel_get_info *args = data;
+	struct drm_aiaccel_info info;
+	int ret;
+
+	if (args->flags) {
+		drm_dbg_driver(drm, "GET_INFO: flags 0x%x must be zero\n", args->flags);
+		return -EINVAL;
+	}
+
+	aiaccel_hw_to_uapi_info(&adev->hw, &info);
+	info.queue_depth = adev->queue_depth;
+
+	if (args->info_size) {
+		ret = copy_struct_to_user(u64_to_user_ptr(args->info_ptr),
+					  args->info_size, &info, sizeof(info), NULL);
+		if (ret)
+			return ret;
+	}
+	args->info_size = sizeof(info);
+	return 0;
+}
+
+static const struct drm_ioctl_desc aiaccel_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(AIACCEL_GET_INFO, aiaccel_ioctl_get_info, 0),
+};
+
+/* DRM_ACCEL_FOPS has no fdinfo hook; add it. */
+static const struct file_operations aiaccel_fops = {
+	.owner = THIS_MODULE,
+	DRM_ACCEL_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+};
+
+static const struct drm_driver aiaccel_drm_driver = {
+	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM,
+	.ioctls = aiaccel_ioctls,
+	.num_ioctls = ARRAY_SIZE(aiaccel_ioctls),
+	.fops = &aiaccel_fops,
+	.name = "aiaccel",
+	.desc = "aiaccel inference accelerator",
+	.major = 1,
+	.minor = 0,
+};
+
+/* Hard IRQ: silence the device and let the thread look at the causes. */
+static irqreturn_t aiaccel_irq(int irq, void *data)
+{
+	struct aiaccel_device *adev = data;
+	u32 status;
+
+	if (regmap_read(adev->regs, AIACCEL_REG_IRQ_STATUS, &status) || !status)
+		return IRQ_NONE;
+	regmap_write(adev->regs, AIACCEL_REG_IRQ_MASK, 0);
+	return IRQ_WAKE_THREAD;
+}
+
+static void aiaccel_handle_mmu_fault(struct aiaccel_device *adev)
+{
+	u32 fault;
+	u64 addr;
+
+	if (regmap_read(adev->regs, AIACCEL_REG_MMU_FAULT_STATUS, &fault) ||
+	    aiaccel_hw_read_u64(adev->regs, AIACCEL_REG_MMU_FAULT_ADDR_LO, &addr))
+		return;
+	aiaccel_event(adev, "MMU fault: engine %lu %s %s at 0x%llx\n",
+		      FIELD_GET(AIACCEL_MMU_FAULT_ENGINE, fault),
+		      fault & AIACCEL_MMU_FAULT_WRITE ? "write" : "read",
+		      fault & AIACCEL_MMU_FAULT_PERMISSION ? "denied" : "unmapped", addr);
+	regmap_write(adev->regs, AIACCEL_REG_MMU_FAULT_STATUS, 1);
+}
+
+static irqreturn_t aiaccel_irq_thread(int irq, void *data)
+{
+	struct aiaccel_device *adev = data;
+	u32 status, gerr;
+
+	while (!regmap_read(adev->regs, AIACCEL_REG_IRQ_STATUS, &status) && status) {
+		regmap_write(adev->regs, AIACCEL_REG_IRQ_STATUS, status);
+
+		if (status & AIACCEL_IRQ_MMU_FAULT)
+			aiaccel_handle_mmu_fault(adev);
+		if ((status & AIACCEL_IRQ_GLOBAL_ERROR) &&
+		    !regmap_read(adev->regs, AIACCEL_REG_GLOBAL_ERROR, &gerr)) {
+			drm_err_ratelimited(&adev->drm, "device error 0x%x\n", gerr);
+			regmap_write(adev->regs, AIACCEL_REG_GLOBAL_ERROR, gerr);
+		}
+	}
+	/* Re-arm; causes raised meanwhile re-assert the line. */
+	regmap_write(adev->regs, AIACCEL_REG_IRQ_MASK, AIACCEL_IRQ_HANDLED);
+	return IRQ_HANDLED;
+}
+
+static int aiaccel_hw_init(struct aiaccel_device *adev)
+{
+	int ret;
+
+	ret = regmap_write(adev->regs, AIACCEL_REG_RESET, AIACCEL_RESET_KEY);
+	if (ret)
+		return ret;
+	return regmap_write(adev->regs, AIACCEL_REG_IRQ_MASK, AIACCEL_IRQ_HANDLED);
+}
+
+static void aiaccel_hw_fini(struct aiaccel_device *adev)
+{
+	regmap_write(adev->regs, AIACCEL_REG_IRQ_MASK, 0);
+}
+
+static int aiaccel_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct aiaccel_device *adev;
+	struct regmap *regs;
+	int ret;
+
+	regs = dev->parent ? dev_get_regmap(dev->parent, NULL) : NULL;
+	if (!regs)
+		return dev_err_probe(dev, -ENODEV, "parent provides no registers\n");
+
+	adev = devm_drm_dev_alloc(dev, &aiaccel_drm_driver, struct aiaccel_device, drm);
+	if (IS_ERR(adev))
+		return PTR_ERR(adev);
+	adev->regs = regs;
+	adev->queue_depth = READ_ONCE(queue_depth);
+	platform_set_drvdata(pdev, adev);
+
+	ret = aiaccel_hw_probe_info(regs, &adev->hw);
+	if (ret)
+		return dev_err_probe(dev, ret, "not a supported aiaccel device\n");
+
+	/* Page-table entries hold 52-bit addresses. */
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(52));
+	if (ret)
+		return dev_err_probe(dev, ret, "no usable DMA configuration\n");
+
+	adev->irq = platform_get_irq(pdev, 0);
+	if (adev->irq < 0)
+		return adev->irq;
+
+	ret = aiaccel_hw_init(adev);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot reset the device\n");
+
+	ret = devm_request_threaded_irq(dev, adev->irq, aiaccel_irq, aiaccel_irq_thread,
+					0, dev_name(dev), adev);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot request interrupt\n");
+
+	ret = drm_dev_register(&adev->drm, 0);
+	if (ret)
+		return ret;
+
+	drm_info(&adev->drm, "aiaccel %lu.%lu.%lu: %u engines, %u DMA channels, %llu MiB\n",
+		 FIELD_GET(AIACCEL_VERSION_MAJOR, adev->hw.hw_version),
+		 FIELD_GET(AIACCEL_VERSION_MINOR, adev->hw.hw_version),
+		 FIELD_GET(AIACCEL_VERSION_PATCH, adev->hw.hw_version),
+		 adev->hw.num_engines, adev->hw.num_dma_channels,
+		 adev->hw.mem_size >> 20);
+	return 0;
+}
+
+static void aiaccel_remove(struct platform_device *pdev)
+{
+	struct aiaccel_device *adev = platform_get_drvdata(pdev);
+
+	drm_dev_unplug(&adev->drm);
+	aiaccel_hw_fini(adev);
+}
+
+static const struct platform_device_id aiaccel_ids[] = {
+	{ .name = "aiaccel" },
+	{ }
+};
+MODULE_DEVICE_TABLE(platform, aiaccel_ids);
+
+static struct platform_driver aiaccel_driver = {
+	.probe = aiaccel_probe,
+	.remove = aiaccel_remove,
+	.id_table = aiaccel_ids,
+	.driver = {
+		.name = "aiaccel",
+	},
+};
+module_platform_driver(aiaccel_driver);
+
+MODULE_DESCRIPTION("DRM accel driver for the aiaccel inference accelerator");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * aiaccel: driver-wide definitions.
+ */
+#ifndef __AIACCEL_DRV_H__
+#define __AIACCEL_DRV_H__
+
+#include <drm/drm_device.h>
+#include <drm/drm_print.h>
+
+#include "aiaccel_hw.h"
+
+struct regmap;
+
+/**
+ * struct aiaccel_device - One aiaccel accelerator.
+ * @drm: The DRM device; its parent is the platform device.
+ * @regs: The device's registers.
+ * @irq: Interrupt line.
+ * @hw: Fixed properties read from the registers at probe.
+ * @queue_depth: Jobs each engine queue takes in flight (module parameter
+ *	at probe time).
+ */
+struct aiaccel_device {
+	struct drm_device drm;
+	struct regmap *regs;
+	int irq;
+	struct aiaccel_hw_info hw;
+	u32 queue_depth;
+};
+
+static inline struct aiaccel_device *to_aiaccel(struct drm_device *drm)
+{
+	return container_of(drm, struct aiaccel_device, drm);
+}
+
+extern bool aiaccel_debug;
+
+__printf(2, 3)
+void aiaccel_event(struct aiaccel_device *adev, const char *fmt, ...);
+
+#endif /* __AIACCEL_DRV_H__ */

@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * aiaccel_sim: the compute engines.
+ *
+ * One kthread per engine consumes its ring: fetch the entry by DMA address,
+ * run the command stream op by op (each op and tensor fetched through the
+ * MMU into engine-local buffers, computed by aiaccel_sim_ops.c, outputs
+ * written back through the MMU), retire the entry and raise interrupts as
+ * Documentation/accel/aiaccel/hardware.rst says.  Register state lives in
+ * struct aiaccel_sim under sim->lock; the thread holds the lock only to
+ * look at or update registers, never while touching memory.
+ */
+
+#include <linux/bitfield.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <kunit/visibility.h>
+
+#include "aiaccel_sim.h"
+#include "aiaccel_sim_ops.h"
+
+/* What the thread saw of its queue when it picked up an entry. */
+struct sim_job {
+	u32 generation;
+	u64 entry_addr;
+	u32 watchdog_ms;
+	ktime_t start;
+	struct aiaccel_ring_entry entry;
+	u64 cycles;
+	u32 op_index;
+};
+
+static bool sim_ring_config_ok(const struct aiaccel_sim_queue *q)
+{
+	return q->ring_size >= AIACCEL_RING_SIZE_MIN &&
+	       q->ring_size <= AIACCEL_RING_SIZE_MAX &&
+	       is_power_of_2(q->ring_size) &&
+	       q->ring_base && IS_ALIGNED(q->ring_base, 64) &&
+	       q->tail - q->head <= q->ring_size;
+}
+
+/*
+ * Under sim->lock: is there an entry to execute?  Flags a bad ring
+ * configuration once, as GLOBAL_ERROR.
+ */
+static bool sim_queue_runnable(struct aiaccel_sim *sim, struct aiaccel_sim_queue *q)
+{
+	if (!aiaccel_sim_powered(sim) || !(q->ctrl & AIACCEL_Q_CTRL_ENABLE) ||
+	    q->err_status || q->bad_config || q->head == q->tail)
+		return false;
+	if (!sim_ring_config_ok(q)) {
+		q->bad_config = true;
+		sim->global_error |= AIACCEL_GERR_BAD_RING_CONFIG;
+		sim->irq_status |= AIACCEL_IRQ_GLOBAL_ERROR;
+		aiaccel_sim_update_irq(sim);
+		return false;
+	}
+	return true;
+}
+
+static bool sim_job_aborted(struct aiaccel_sim_engine *eng, const struct sim_job *job)
+{
+	return READ_ONCE(eng->generation) != job->generation || kthread_should_stop();
+}
+
+static bool sim_job_overdue(const struct sim_job *job)
+{
+	return job->watchdog_ms &&
+	       ktime_ms_delta(ktime_get(), job->start) >= job->watchdog_ms;
+}
+
+/* Make sure @buf holds at least @size bytes. */
+static int sim_buf_reserve(struct aiaccel_sim_buf *buf, size_t size)
+{
+	if (buf->size >= size)
+		return 0;
+	kvfree(buf->data);
+	buf->data = kvmalloc(max_t(size_t, size, 64), GFP_KERNEL);
+	buf->size = buf->data ? max_t(size_t, size, 64) : 0;
+	return buf->data ? 0 : -ENOMEM;
+}
+
+/* Map an error of the memory or op layer to a job error code. */
+static u32 sim_job_error(int err)
+{
+	switch (err) {
+	case -EFAULT:
+		return AIACCEL_ERR_MMU_FAULT;
+	case -EIO:
+		return AIACCEL_ERR_BUS;
+	default:
+		return AIACCEL_ERR_INVALID_OP;
+	}
+}
+
+static void sim_add_cost(struct aiaccel_sim *sim, struct aiaccel_sim_queue *q,
+			 const struct aiaccel_sim_cost *cost)
+{
+	guard(spinlock_irqsave)(&sim->lock);
+	sim->perf_cycles += cost->cycles;
+	sim->perf_macs += cost->macs;
+	sim->perf_bytes += cost->bytes;
+	q->progress++;
+}
+
+/* Execute one op at @va; returns 0 or a job error code. */
+static u32 sim_run_op(struct aiaccel_sim_engine *eng, struct sim_job *job, u64 va,
+		      u32 remaining, u32 *op_size)
+{
+	struct aiaccel_sim *sim = eng->sim;
+	struct aiaccel_sim_tensor t[AIACCEL_SIM_OP_MAX_TENSORS];
+	void *bufs[AIACCEL_SIM_OP_MAX_TENSORS];
+	struct aiaccel_sim_cost cost;
+	union aiaccel_sim_op op;
+	u64 root = le64_to_cpu(job->entry.pt_root), fault_va;
+	unsigned int size, i;
+	int n, ret;
+
+	ret = aiaccel_sim_va_read(eng, root, va, &op.hdr, sizeof(op.hdr), &fault_va);
+	if (ret)
+		return sim_job_error(ret);
+	size = aiaccel_sim_op_size(op.hdr.opcode);
+	if (!size || op.hdr.size != size || size > remaining)
+		return AIACCEL_ERR_INVALID_OP;
+	ret = aiaccel_sim_va_read(eng, root, va, &op, size, &fault_va);
+	if (ret)
+		return sim_job_error(ret);
+	if (aiaccel_sim_op_validate(&op.hdr))
+		return AIACCEL_ERR_INVALID_OP;
+
+	n = aiaccel_sim_op_tensors(&op.hdr, t, ARRAY_SIZE(t));
+	if (n < 0)
+		return AIACCEL_ERR_INVALID_OP;
+	for (i = 0; i < n; i++) {
+		if (sim_buf_reserve(&eng->bufs[i], t[i].size))
+			return AIACCEL_ERR_INVALID_OP;
+		bufs[i] = eng->bufs[i].data;
+		if (t[i].is_write)
+			continue;
+		ret = aiaccel_sim_va_read(eng, root, t[i].va, bufs[i], t[i].size, &fault_va);
+		if (ret)
+			return sim_job_error(ret);
+	}
+	if (sim_buf_reserve(&eng->scratch, aiaccel_sim_op_scratch_size(&op.hdr)))
+		return AIACCEL_ERR_INVALID_OP;
+
+	if (op.hdr.opcode == AIACCEL_OP_DMA_COPY) {
+		/* Bulk copies share the device's DMA channels. */
+		down(&sim->dma_channels);
+		ret = aiaccel_sim_op_execute(&op.hdr, bufs, n, eng->scratch.data);
+		if (!ret)
+			ret = aiaccel_sim_va_write(eng, root, t[n - 1].va, bufs[n - 1],
+						   t[n - 1].size, &fault_va);
+		up(&sim->dma_channels);
+		if (ret)
+			return sim_job_error(ret);
+	} else {
+		ret = aiaccel_sim_op_execute(&op.hdr, bufs, n, eng->scratch.data);
+		if (ret)
+			return AIACCEL_ERR_INVALID_OP;
+		for (i = 0; i < n; i++) {
+			if (!t[i].is_write)
+				continue;
+			ret = aiaccel_sim_va_write(eng, root, t[i].va, bufs[i], t[i].size,
+						   &fault_va);
+			if (ret)
+				return sim_job_error(ret);
+		}
+	}
+
+	aiaccel_sim_op_cost(&op.hdr, &cost);
+	job->cycles += cost.cycles;
+	sim_add_cost(sim, &sim->queues[eng->index], &cost);
+	*op_size = size;
+	return 0;
+}
+
+/* The hang hook: make no progress until abandoned or the watchdog fires. */
+static u32 sim_hang(struct aiaccel_sim_engine *eng, struct sim_job *job)
+{
+	for (;;) {
+		long timeout = MAX_SCHEDULE_TIMEOUT;
+
+		if (job->watchdog_ms)
+			timeout = msecs_to_jiffies(job->watchdog_ms) / 4 + 1;
+		wait_event_interruptible_timeout(eng->wq, sim_job_aborted(eng, job), timeout);
+		if (sim_job_aborted(eng, job))
+			return 0;
+		if (sim_job_overdue(job))
+			return AIACCEL_ERR_WATCHDOG;
+	}
+}
+
+static bool sim_entry_ok(const struct aiaccel_ring_entry *e)
+{
+	u32 cs_size = le32_to_cpu(e->cs_size);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(e->reserved); i++)
+		if (e->reserved[i])
+			return false;
+	return !e->reserved0 && !(le32_to_cpu(e->flags) & ~AIACCEL_RING_ENTRY_IRQ) &&
+	       IS_ALIGNED(le64_to_cpu(e->pt_root), AIACCEL_PAGE_SIZE) &&
+	       IS_ALIGNED(le64_to_cpu(e->cs_addr), 8) &&
+	       IS_ALIGNED(cs_size, 8) && cs_size <= AIACCEL_SIM_MAX_CS_SIZE;
+}
+
+/* Run a job's command stream; returns 0 or a job error code. */
+static u32 sim_run_job(struct aiaccel_sim_engine *eng, struct sim_job *job)
+{
+	struct aiaccel_sim *sim = eng->sim;
+	u64 cs = le64_to_cpu(job->entry.cs_addr);
+	u32 cs_size = le32_to_cpu(job->entry.cs_size);
+	u32 off = 0, size;
+	u32 err;
+
+	if (!sim_entry_ok(&job->entry))
+		return AIACCEL_ERR_BAD_ENTRY;
+	if (atomic_add_unless(&sim->hooks.error_next_job, -1, 0))
+		return AIACCEL_ERR_INJECTED;
+	if (atomic_add_unless(&sim->hooks.hang_next_job, -1, 0))
+		return sim_hang(eng, job);
+
+	while (off < cs_size) {
+		if (sim_job_aborted(eng, job))
+			return 0;
+		if (sim_job_overdue(job))
+			return AIACCEL_ERR_WATCHDOG;
+		err = sim_run_op(eng, job, cs + off, cs_size - off, &size);
+		if (err)
+			return err;
+		off += size;
+		job->op_index++;
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * A slower clock stretches the job: it takes 2^(top - level) times as long
+ * as it did at full speed, and clock_divider times that.
+ */
+static void sim_stretch(struct aiaccel_sim_engine *eng, struct sim_job *job)
+{
+	struct aiaccel_sim *sim = eng->sim;
+	u32 factor, level;
+	s64 extra_us;
+
+	scoped_guard(spinlock_irqsave, &sim->lock)
+		level = sim->clock_level;
+	factor = (1U << (AIACCEL_SIM_CLOCK_LEVELS - 1 - level)) *
+		 atomic_read(&sim->hooks.clock_divider);
+	if (factor <= 1)
+		return;
+	extra_us = ktime_us_delta(ktime_get(), job->start) * (factor - 1);
+	while (extra_us > 0 && !sim_job_aborted(eng, job)) {
+		s64 step = min_t(s64, extra_us, 10000);
+
+		fsleep(step);
+		extra_us -= step;
+	}
+}
+
+/* Under sim->lock: retire the entry, latch an error, raise interrupts. */
+static void sim_retire(struct aiaccel_sim_engine *eng, struct sim_job *job, u32 err)
+{
+	struct aiaccel_sim *sim = eng->sim;
+	struct aiaccel_sim_queue *q = &sim->queues[eng->index];
+	u32 seqno = le32_to_cpu(job->entry.seqno);
+
+	if (err) {
+		q->err_status = FIELD_PREP(AIACCEL_Q_ERR_CODE, err) |
+				FIELD_PREP(AIACCEL_Q_ERR_OP_INDEX, min(job->op_index, 0xffffU));
+		q->err_seqno = seqno;
+		sim->irq_status |= AIACCEL_IRQ_QUEUE_ERROR(eng->index);
+	}
+	q->done_seqno = seqno;
+	q->head++;
+	q->jobs_done++;
+	q->busy_cycles += job->cycles;
+	sim->perf_jobs++;
+	if (le32_to_cpu(job->entry.flags) & AIACCEL_RING_ENTRY_IRQ)
+		sim->irq_status |= AIACCEL_IRQ_QUEUE_DONE(eng->index);
+	aiaccel_sim_update_irq(sim);
+}
+
+static int sim_engine_thread(void *data)
+{
+	struct aiaccel_sim_engine *eng = data;
+	struct aiaccel_sim *sim = eng->sim;
+	struct aiaccel_sim_queue *q = &sim->queues[eng->index];
+
+	while (!kthread_should_stop()) {
+		struct sim_job job = {};
+		bool have_job = false;
+		u32 err;
+
+		wait_event_interruptible(eng->wq, READ_ONCE(eng->kick) || kthread_should_stop());
+		if (kthread_should_stop())
+			break;
+
+		scoped_guard(spinlock_irqsave, &sim->lock) {
+			eng->kick = false;
+			if (sim_queue_runnable(sim, q)) {
+				have_job = true;
+				q->busy = true;
+				job.generation = eng->generation;
+				job.watchdog_ms = q->watchdog_ms;
+				job.entry_addr = q->ring_base +
+					(u64)(q->head & (q->ring_size - 1)) * sizeof(job.entry);
+			}
+		}
+		if (!have_job)
+			continue;
+
+		job.start = ktime_get();
+		if (aiaccel_sim_dma_read(sim, job.entry_addr, &job.entry, sizeof(job.entry)))
+			err = AIACCEL_ERR_BUS;
+		else
+			err = sim_run_job(eng, &job);
+		if (!err)
+			sim_stretch(eng, &job);
+
+		scoped_guard(spinlock_irqsave, &sim->lock) {
+			if (eng->generation == job.generation) {
+				q->busy = false;
+				sim_retire(eng, &job, err);
+			}
+			/* Look for the next entry without waiting for a doorbell. */
+			eng->kick = true;
+		}
+	}
+	return 0;
+}
+
+/**
+ * aiaccel_sim_engine_kick() - A doorbell: make engine @q look at its ring.
+ * @sim: The chip.
+ * @q: Engine.
+ *
+ * Called with sim->lock held.
+ */
+void aiaccel_sim_engine_kick(struct aiaccel_sim *sim, unsigned int q)
+{
+	struct aiaccel_sim_engine *eng = &sim->engines[q];
+
+	lockdep_assert_held(&sim->lock);
+	eng->kick = true;
+	wake_up(&eng->wq);
+}
+
+/**
+ * aiaccel_sim_engine_abort() - Abandon engine @q's running job, if any.
+ * @sim: The chip.
+ * @q: Engine.
+ *
+ * The job is not retired; its thread notices at the next op boundary (or
+ * at once if stuck) and goes back to waiting.  Called with sim->lock held,
+ * by reset and power-off.
+ */
+void aiaccel_sim_engine_abort(struct aiaccel_sim *sim, unsigned int q)
+{
+	struct aiaccel_sim_engine *eng = &sim->engines[q];
+
+	lockdep_assert_held(&sim->lock);
+	WRITE_ONCE(eng->generation, eng->generation + 1);
+	sim->queues[q].busy = false;
+	wake_up(&eng->wq);
+}
+
+/**
+ * aiaccel_sim_start() - Start the engines of a chip.
+ * @sim: The chip, initialised by aiaccel_sim_init().
+ *
+ * Return: 0 or a negative errno from kthread creation.
+ */
+int aiaccel_sim_start(struct aiaccel_sim *sim)
+{
+	unsigned int i;
+
+	sema_init(&sim->dma_channels, sim->cfg.num_dma_channels);
+	for (i = 0; i < sim->cfg.num_engines; i++) {
+		struct aiaccel_sim_engine *eng = &sim->engines[i];
+		struct task_struct *t;
+
+		eng->sim = sim;
+		eng->index = i;
+		init_waitqueue_head(&eng->wq);
+		t = kthread_run(sim_engine_thread, eng, "aiaccel_sim%u/%u",
+				sim->cfg.instance, i);
+		if (IS_ERR(t)) {
+			aiaccel_sim_stop(sim);
+			return PTR_ERR(t);
+		}
+		eng->thread = t;
+	}
+	sim->running = true;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(aiaccel_sim_start);
+
+/**
+ * aiaccel_sim_stop() - Stop the engines and free their buffers.
+ * @sim: The chip.
+ *
+ * Jobs in progress are abandoned; nothing is retired after this returns.
+ */
+void aiaccel_sim_stop(struct aiaccel_sim *sim)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < sim->cfg.num_engines; i++) {
+		struct aiaccel_sim_engine *eng = &sim->engines[i];
+
+		if (!eng->thread)
+			continue;
+		scoped_guard(spinlock_irqsave, &sim->lock)
+			aiaccel_sim_engine_abort(sim, i);
+		kthread_stop(eng->thread);
+		eng->thread = NULL;
+		for (j = 0; j < ARRAY_SIZE(eng->bufs); j++) {
+			kvfree(eng->bufs[j].data);
+			eng->bufs[j] = (struct aiaccel_sim_buf){};
+		}
+		kvfree(eng->scratch.data);
+		eng->scratch = (struct aiaccel_sim_buf){};
+	}
+	sim->running = false;
+}
+EXPORT_SYMBOL_IF_KUNIT(aiaccel_sim_stop);

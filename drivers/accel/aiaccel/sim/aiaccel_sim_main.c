@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * aiaccel_sim: an in-kernel model of the aiaccel inference accelerator.
+ *
+ * Like netdevsim or mac80211_hwsim, the module creates devices that a real
+ * driver binds to.  Each model instance is an "aiaccel-sim" platform device
+ * that owns the chip: its registers are a regmap with custom accessors, its
+ * interrupt line comes from an irq_sim domain.  The instance then creates an
+ * "aiaccel" child platform device carrying the interrupt resource; the
+ * aiaccel driver binds to it and finds the registers with
+ * dev_get_regmap(parent).  Nothing else connects the two modules.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/irq_sim.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/regmap.h>
+#include <linux/sizes.h>
+
+#include "aiaccel_sim.h"
+#include "aiaccel_sim_debugfs.h"
+
+#define AIACCEL_SIM_MAX_DEVICES	4
+
+static unsigned int num_devices = 1;
+module_param(num_devices, uint, 0444);
+MODULE_PARM_DESC(num_devices, "Number of accelerators to create (1-4, default 1)");
+
+static unsigned int num_engines = 2;
+module_param(num_engines, uint, 0444);
+MODULE_PARM_DESC(num_engines, "Compute engines per accelerator (1-4, default 2)");
+
+static unsigned int num_dma_channels = 2;
+module_param(num_dma_channels, uint, 0444);
+MODULE_PARM_DESC(num_dma_channels, "DMA channels per accelerator (1-8, default 2)");
+
+static unsigned int mem_size_mb = 256;
+module_param(mem_size_mb, uint, 0444);
+MODULE_PARM_DESC(mem_size_mb, "Device memory budget in MiB (default 256)");
+
+static unsigned int max_clock_mhz = 1000;
+module_param(max_clock_mhz, uint, 0444);
+MODULE_PARM_DESC(max_clock_mhz, "Engine clock at the top level in MHz (default 1000)");
+
+/**
+ * struct aiaccel_sim_device - Platform glue of one model instance.
+ * @sim: The chip.
+ * @pdev: The "aiaccel-sim" platform device.
+ * @irq: Linux interrupt number of the chip's interrupt line.
+ * @child: The "aiaccel" device the driver binds to.
+ * @debugfs: The instance's test hooks.
+ */
+struct aiaccel_sim_device {
+	struct aiaccel_sim sim;
+	struct platform_device *pdev;
+	unsigned int irq;
+	struct platform_device *child;
+	struct dentry *debugfs;
+};
+
+static struct platform_device *sim_pdevs[AIACCEL_SIM_MAX_DEVICES];
+static struct dentry *sim_debugfs_root;
+
+static const struct regmap_config aiaccel_sim_regmap_config = {
+	.name = "aiaccel",
+	.reg_bits = 32,
+	.reg_stride = 4,
+	.val_bits = 32,
+	.max_register = AIACCEL_REG_MAX,
+	.reg_read = aiaccel_sim_reg_read,
+	.reg_write = aiaccel_sim_reg_write,
+	/* The register file is a spinlock-protected model: never sleeps. */
+	.fast_io = true,
+	.cache_type = REGCACHE_NONE,
+};
+
+static void aiaccel_sim_raise_irq(void *ctx)
+{
+	struct aiaccel_sim_device *sdev = ctx;
+
+	irq_set_irqchip_state(sdev->irq, IRQCHIP_STATE_PENDING, true);
+}
+
+static void aiaccel_sim_dispose_irq(void *data)
+{
+	irq_dispose_mapping((unsigned long)data);
+}
+
+static void aiaccel_sim_teardown(struct aiaccel_sim_device *sdev)
+{
+	aiaccel_sim_stop(&sdev->sim);
+	debugfs_remove_recursive(sdev->debugfs);
+}
+
+/*
+ * The device the driver binds to.  Built by hand rather than with
+ * platform_device_register_full() because the engines must know its DMA
+ * addressing, and run, before a driver can bind and ring a doorbell.
+ */
+static struct platform_device *aiaccel_sim_child(struct aiaccel_sim_device *sdev)
+{
+	struct platform_device *child;
+	struct resource irq_res = DEFINE_RES_IRQ_NAMED(sdev->irq, "aiaccel");
+	int ret;
+
+	child = platform_device_alloc("aiaccel", sdev->pdev->id);
+	if (!child)
+		return ERR_PTR(-ENOMEM);
+	child->dev.parent = &sdev->pdev->dev;
+	child->platform_dma_mask = DMA_BIT_MASK(64);
+	child->dev.dma_mask = &child->platform_dma_mask;
+	child->dev.coherent_dma_mask = DMA_BIT_MASK(64);
+	ret = platform_device_add_resources(child, &irq_res, 1);
+	if (ret)
+		goto err_put;
+
+	sdev->sim.dma_dev = &child->dev;
+	ret = aiaccel_sim_start(&sdev->sim);
+	if (ret)
+		goto err_put;
+	ret = platform_device_add(child);
+	if (ret)
+		goto err_stop;
+	return child;
+
+err_stop:
+	aiaccel_sim_stop(&sdev->sim);
+err_put:
+	platform_device_put(child);
+	return ERR_PTR(ret);
+}
+
+static int aiaccel_sim_probe(struct platform_device *pdev)
+{
+	struct aiaccel_sim_config cfg = {
+		.instance = pdev->id,
+		.num_engines = num_engines,
+		.num_dma_channels = num_dma_channels,
+		.mem_size = (u64)mem_size_mb * SZ_1M,
+		.max_clock_mhz = max_clock_mhz,
+	};
+	struct device *dev = &pdev->dev;
+	struct aiaccel_sim_device *sdev;
+	struct irq_domain *domain;
+	struct regmap *regmap;
+	int ret;
+
+	sdev = devm_kzalloc(dev, sizeof(*sdev), GFP_KERNEL);
+	if (!sdev)
+		return -ENOMEM;
+	sdev->pdev = pdev;
+
+	ret = aiaccel_sim_init(&sdev->sim, &cfg);
+	if (ret)
+		return dev_err_probe(dev, ret, "invalid model configuration\n");
+
+	regmap = devm_regmap_init(dev, NULL, &sdev->sim, &aiaccel_sim_regmap_config);
+	if (IS_ERR(regmap))
+		return dev_err_probe(dev, PTR_ERR(regmap), "cannot create regmap\n");
+
+	domain = devm_irq_domain_create_sim(dev, NULL, 1);
+	if (IS_ERR(domain))
+		return dev_err_probe(dev, PTR_ERR(domain), "cannot create irq domain\n");
+
+	sdev->irq = irq_create_mapping(domain, 0);
+	if (!sdev->irq)
+		return dev_err_probe(dev, -ENXIO, "cannot map interrupt\n");
+	ret = devm_add_action_or_reset(dev, aiaccel_sim_dispose_irq,
+				       (void *)(unsigned long)sdev->irq);
+	if (ret)
+		return ret;
+
+	scoped_guard(spinlock_irqsave, &sdev->sim.lock) {
+		sdev->sim.raise_irq = aiaccel_sim_raise_irq;
+		sdev->sim.irq_ctx = sdev;
+	}
+
+	sdev->debugfs = aiaccel_sim_debugfs_init(&sdev->sim, sim_debugfs_root);
+	sdev->child = aiaccel_sim_child(sdev);
+	if (IS_ERR(sdev->child)) {
+		debugfs_remove_recursive(sdev->debugfs);
+		return dev_err_probe(dev, PTR_ERR(sdev->child),
+				     "cannot create the accelerator device\n");
+	}
+
+	platform_set_drvdata(pdev, sdev);
+	dev_info(dev, "aiaccel model: %u engines, %u DMA channels, %u MiB, %u MHz\n",
+		 cfg.num_engines, cfg.num_dma_channels, mem_size_mb, cfg.max_clock_mhz);
+	return 0;
+}
+
+static void aiaccel_sim_remove(struct platform_device *pdev)
+{
+	struct aiaccel_sim_device *sdev = platform_get_drvdata(pdev);
+
+	/* The driver goes first, then the chip it was talking to. */
+	platform_device_unregister(sdev->child);
+	aiaccel_sim_teardown(sdev);
+	scoped_guard(spinlock_irqsave, &sdev->sim.lock)
+		sdev->sim.raise_irq = NULL;
+}
+
+static struct platform_driver aiaccel_sim_driver = {
+	.probe = aiaccel_sim_probe,
+	.remove = aiaccel_sim_remove,
+	.driver = {
+		.name = "aiaccel-sim",
+	},
+};
+
+static void aiaccel_sim_destroy_devices(void)
+{
+	int i;
+
+	for (i = AIACCEL_SIM_MAX_DEVICES - 1; i >= 0; i--) {
+		if (sim_pdevs[i])
+			platform_device_unregister(sim_pdevs[i]);
+		sim_pdevs[i] = NULL;
+	}
+}
+
+static int __init aiaccel_sim_module_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	if (!num_devices || num_devices > AIACCEL_SIM_MAX_DEVICES) {
+		pr_err("aiaccel_sim: num_devices must be 1..%d\n", AIACCEL_SIM_MAX_DEVICES);
+		return -EINVAL;
+	}
+
+	sim_debugfs_root = debugfs_create_dir("aiaccel_sim", NULL);
+	ret = platform_driver_register(&aiaccel_sim_driver);
+	if (ret) {
+		debugfs_remove(sim_debugfs_root);
+		return ret;
+	}
+
+	for (i = 0; i < num_devices; i++) {
+		sim_pdevs[i] = platform_device_register_simple("aiaccel-sim", i, NULL, 0);
+		if (IS_ERR(sim_pdevs[i])) {
+			ret = PTR_ERR(sim_pdevs[i]);
+			sim_pdevs[i] = NULL;
+			goto err_destroy;
+		}
+		if (!platform_get_drvdata(sim_pdevs[i])) {
+			/* Probe failed; it already said why. */
+			ret = -ENODEV;
+			goto err_destroy;
+		}
+	}
+	return 0;
+
+err_destroy:
+	aiaccel_sim_destroy_devices();
+	platform_driver_unregister(&aiaccel_sim_driver);
+	debugfs_remove(sim_debugfs_root);
+	return ret;
+}
+
+static void __exit aiaccel_sim_module_exit(void)
+{
+	aiaccel_sim_destroy_devices();
+	platform_driver_unregister(&aiaccel_sim_driver);
+	debugfs_remove(sim_debugfs_root);
+}
+
+module_init(aiaccel_sim_module_init);
+module_exit(aiaccel_sim_module_exit);
+
+MODULE_DESCRIPTION("Hardware model of the aiaccel inference accelerator");
+MODULE_LICENSE("GPL");

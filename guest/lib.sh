@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the guest's plan scripts.  Sourced.
+
+AIACCEL=/aiaccel
+BUILD=$AIACCEL/build
+
+# stamp MESSAGE: log a step with the guest's uptime.
+stamp() {
+	echo "[guest $(cut -d' ' -f1 /proc/uptime)] $*"
+}
+
+# load_driver [SIM_PARAMS...]: (re)load the model and the driver.
+load_driver() {
+	stamp "loading aiaccel_sim $*"
+	modprobe -r aiaccel aiaccel_sim 2>/dev/null
+	modprobe aiaccel_sim "$@" || return 1
+	stamp "loading aiaccel"
+	modprobe aiaccel || return 1
+	stamp "driver loaded"
+	udevadm settle 2>/dev/null
+	local i
+	for i in $(seq 50); do
+		[ -e /dev/accel/accel0 ] && return 0
+		sleep 0.1
+	done
+	echo "no /dev/accel/accel0 after loading the driver"
+	return 1
+}
+
+unload_driver() {
+	modprobe -r aiaccel aiaccel_sim
+}
+
+kmemleak_clear() {
+	[ -w /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
+	return 0
+}
+
+# Patterns of kernel reports that fail a run: WARN/BUG/oops, lockdep,
+# KASAN, kmemleak, debugobjects, hung tasks, list corruption.
+SPLAT_RE='WARNING:|BUG:|Oops|general protection fault|Kernel panic|kernel BUG|'\
+'possible recursive locking|circular locking dependency|inconsistent lock state|'\
+'suspicious RCU usage|KASAN:|UBSAN:|kmemleak: [0-9]+ new suspected|ODEBUG:|'\
+'list_add corruption|list_del corruption|blocked for more than|'\
+'DEBUG_LOCKS_WARN_ON|INFO: task|Call Trace:'
+
+# dmesg_gate: scan for leaks, then fail if the kernel log holds a report.
+dmesg_gate() {
+	local leaks=/sys/kernel/debug/kmemleak
+	stamp "scanning for leaks"
+	if [ -w $leaks ]; then
+		# Objects must look unreferenced over two scans to be reported.
+		echo scan >$leaks
+		sleep 1
+		echo scan >$leaks
+		cat $leaks >/results/kmemleak.txt
+	fi
+	dmesg >/results/dmesg.txt
+	grep -E "$SPLAT_RE" /results/dmesg.txt >/results/splats.txt
+	if [ -s /results/kmemleak.txt ] || [ -s /results/splats.txt ]; then
+		echo "kernel log gate: FAIL"
+		head -n 40 /results/splats.txt /results/kmemleak.txt
+		echo "1 0" >/results/dmesg.counts	# failed passed
+		return 1
+	fi
+	echo "kernel log gate: clean"
+	echo "0 1" >/results/dmesg.counts
+	return 0
+}

@@ -1,0 +1,20 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# "make check", guest part: IGT tests through igt_runner, then the library
+# tests.  Counts go to /results/*.counts as "failed passed".
+source /aiaccel/guest/lib.sh
+
+load_driver || exit 1
+
+rm -rf /results/igt
+# igt_runner exits 0 even when subtests fail: the host reads results.json.
+igt_runner --overwrite --multiple-mode --piglit-style-dmesg --dmesg-warn-level=4 \
+	--per-test-timeout 600 \
+	"$BUILD/igt" /results/igt || echo "igt_runner exited with $?"
+
+if [ -x "$BUILD/libaidrv/tests/run-guest-tests.sh" ]; then
+	"$BUILD/libaidrv/tests/run-guest-tests.sh" /results/libaidrv
+fi
+
+unload_driver || { echo "cannot unload the driver"; exit 1; }
+exit 0

@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit: the hardware model's engines, MMU and rings, driven through
+ * registers and memory exactly as a driver would, with page tables,
+ * rings and command streams built here.
+ */
+
+#include <linux/bitfield.h>
+#include <linux/delay.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#include <kunit/test.h>
+
+#include <drm/aiaccel_isa.h>
+
+#include "sim/aiaccel_sim.h"
+#include "../libaidrv/ref/aiaccel_ref.h"
+
+#define ENG_MAX_PAGES	256
+
+struct eng_test {
+	struct aiaccel_sim sim;
+	struct page *pages[ENG_MAX_PAGES];
+	unsigned int npages;
+	u64 root;
+	struct aiaccel_ring_entry *ring[AIACCEL_MAX_QUEUES];
+	u32 ring_size[AIACCEL_MAX_QUEUES];
+	u32 tail[AIACCEL_MAX_QUEUES];
+	int raised;
+};
+
+static const struct aiaccel_sim_config eng_cfg = {
+	.num_engines = 2, .num_dma_channels = 1,
+	.mem_size = SZ_64M, .max_clock_mhz = 1000,
+};
+
+/* A zeroed page the chip can reach; its "DMA address" is its physical one. */
+static struct page *eng_page(struct kunit *test)
+{
+	struct eng_test *t = test->priv;
+	struct page *p;
+
+	KUNIT_ASSERT_LT(test, t->npages, ENG_MAX_PAGES);
+	p = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	t->pages[t->npages++] = p;
+	return p;
+}
+
+static u64 *pt_slot(struct kunit *test, u64 va, unsigned int level_stop)
+{
+	struct eng_test *t = test->priv;
+	u64 table = t->root;
+	unsigned int level;
+
+	for (level = 0;; level++) {
+		unsigned int shift = AIACCEL_PAGE_SHIFT + 9 * (AIACCEL_PT_LEVELS - 1 - level);
+		u64 *entries = phys_to_virt(table);
+		u64 *slot = &entries[(va >> shift) & (AIACCEL_PT_ENTRIES - 1)];
+
+		if (level == level_stop)
+			return slot;
+		if (!(*slot & AIACCEL_PTE_VALID))
+			*slot = page_to_phys(eng_page(test)) | AIACCEL_PTE_VALID;
+		table = *slot & AIACCEL_PTE_ADDR;
+	}
+}
+
+/* Map a page at @va with @flags (READ/WRITE) and return its kernel address. */
+static void *eng_map(struct kunit *test, u64 va, u64 flags)
+{
+	struct page *p = eng_page(test);
+
+	*pt_slot(test, va, AIACCEL_PT_LEVELS - 1) = page_to_phys(p) | AIACCEL_PTE_VALID | flags;
+	return page_address(p);
+}
+
+static u32 rd(struct kunit *test, unsigned int reg)
+{
+	struct eng_test *t = test->priv;
+	unsigned int val;
+
+	KUNIT_ASSERT_EQ(test, aiaccel_sim_reg_read(&t->sim, reg, &val), 0);
+	return val;
+}
+
+static void wr(struct kunit *test, unsigned int reg, u32 val)
+{
+	struct eng_test *t = test->priv;
+
+	KUNIT_ASSERT_EQ(test, aiaccel_sim_reg_write(&t->sim, reg, val), 0);
+}
+
+static void count_raise(void *ctx)
+{
+	struct eng_test *t = ctx;
+
+	t->raised++;
+}
+
+static void eng_ring(struct kunit *test, unsigned int q, u32 size)
+{
+	struct eng_test *t = test->priv;
+	unsigned int qb = AIACCEL_QUEUE_BASE(q);
+	struct page *p;
+
+	p = alloc_pages(GFP_KERNEL | __GFP_ZERO, get_order(size * 64));
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	t->ring[q] = page_address(p);
+	t->ring_size[q] = size;
+	t->tail[q] = 0;
+	wr(test, qb + AIACCEL_Q_RING_BASE_LO, lower_32_bits(page_to_phys(p)));
+	wr(test, qb + AIACCEL_Q_RING_BASE_HI, upper_32_bits(page_to_phys(p)));
+	wr(test, qb + AIACCEL_Q_RING_SIZE, size);
+	wr(test, qb + AIACCEL_Q_CTRL, AIACCEL_Q_CTRL_ENABLE);
+}
+
+static void eng_free_ring(struct eng_test *t, unsigned int q)
+{
+	if (t->ring[q])
+		free_pages((unsigned long)t->ring[q], get_order(t->ring_size[q] * 64));
+	t->ring[q] = NULL;
+}
+
+static void eng_submit(struct kunit *test, unsigned int q, u64 cs, u32 cs_size, u32 seqno)
+{
+	struct eng_test *t = test->priv;
+	struct aiaccel_ring_entry *e = &t->ring[q][t->tail[q] % t->ring_size[q]];
+
+	memset(e, 0, sizeof(*e));
+	e->seqno = cpu_to_le32(seqno);
+	e->flags = cpu_to_le32(AIACCEL_RING_ENTRY_IRQ);
+	e->pt_root = cpu_to_le64(t->root);
+	e->cs_addr = cpu_to_le64(cs);
+	e->cs_size = cpu_to_le32(cs_size);
+	t->tail[q]++;
+	wr(test, AIACCEL_QUEUE_BASE(q) + AIACCEL_Q_RING_TAIL, t->tail[q]);
+	wr(test, AIACCEL_QUEUE_BASE(q) + AIACCEL_Q_DOORBELL, 1);
+}
+
+/* Wait until queue @q has retired everything submitted, or 5 s. */
+static bool eng_wait_idle(struct kunit *test, unsigned int q)
+{
+	struct eng_test *t = test->priv;
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		if (rd(test, AIACCEL_QUEUE_BASE(q) + AIACCEL_Q_RING_HEAD) == t->tail[q])
+			return true;
+		usleep_range(500, 1000);
+	}
+	return false;
+}
+
+static int eng_init(struct kunit *test)
+{
+	struct eng_test *t;
+
+	t = kzalloc_obj(*t);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	test->priv = t;
+	KUNIT_ASSERT_EQ(test, aiaccel_sim_init(&t->sim, &eng_cfg), 0);
+	t->sim.raise_irq = count_raise;
+	t->sim.irq_ctx = t;
+	t->root = page_to_phys(eng_page(test));
+	KUNIT_ASSERT_EQ(test, aiaccel_sim_start(&t->sim), 0);
+	wr(test, AIACCEL_REG_IRQ_MASK, ~0u);
+	return 0;
+}
+
+static void eng_exit(struct kunit *test)
+{
+	struct eng_test *t = test->priv;
+	unsigned int i;
+
+	aiaccel_sim_stop(&t->sim);
+	for (i = 0; i < AIACCEL_MAX_QUEUES; i++)
+		eng_free_ring(t, i);
+	for (i = 0; i < t->npages; i++)
+		__free_page(t->pages[i]);
+	kfree(t);
+}
+
+/* A GEMM whose tensors each live on their own page. */
+#define CS_VA		0x10000000ULL
+#define IN_VA		0x10001000ULL
+#define W_VA		0x10002000ULL
+#define OUT_VA		0x10003000ULL
+
+static void eng_gemm_op(struct aiaccel_op_gemm *op, u32 m, u32 n, u32 k)
+{
+	memset(op, 0, sizeof(*op));
+	op->hdr.opcode = AIACCEL_OP_GEMM;
+	op->hdr.size = sizeof(*op);
+	op->input = IN_VA;
+	op->weights = W_VA;
+	op->output = OUT_VA;
+	op->m = m;
+	op->n = n;
+	op->k = k;
+	op->input_zp = -3;
+	op->weight_zp = 2;
+	op->output_zp = 5;
+	op->requant.multiplier = 1518500250;	/* about 0.707 */
+	op->requant.shift = -6;
+	op->act_min = -128;
+	op->act_max = 127;
+}
+
+static void engine_gemm_matches_reference(struct kunit *test)
+{
+	struct eng_test *t = test->priv;
+	struct aiaccel_op_gemm *op = eng_map(test, CS_VA, AIACCEL_PTE_READ);
+	s8 *in = eng_map(test, IN_VA, AIACCEL_PTE_READ);
+	s8 *w = eng_map(test, W_VA, AIACCEL_PTE_READ);
+	s8 *out = eng_map(test, OUT_VA, AIACCEL_PTE_READ | AIACCEL_PTE_WRITE);
+	s8 expect[16 * 24];
+	u64 macs0 = 0;
+
+	eng_gemm_op(op, 16, 24, 40);
+	get_random_bytes(in, 16 * 40);
+	get_random_bytes(w, 24 * 40);
+	KUNIT_ASSERT_EQ(test, aiaccel_ref_gemm(op, in, w, NULL, NULL, expect), 0);
+
+	eng_ring(test, 0, 16);
+	eng_submit(test, 0, CS_VA, sizeof(*op), 77);
+	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 0));
+
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_QUEUE_BASE(0) + AIACCEL_Q_DONE_SEQNO), 77);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_QUEUE_BASE(0) + AIACCEL_Q_ERR_STATUS), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(out, expect, sizeof(expect)), 0);
+	KUNIT_EXPECT_TRUE(test, rd(test, AIACCEL_REG_IRQ_STATUS) & AIACCEL_IRQ_QUEUE_DONE(0));
+	KUNIT_EXPECT_GE(test, t->raised, 1);
+
+	/* Counters: exactly this op's cost. */
+	macs0 = rd(test, AIACCEL_REG_PERF_MACS_LO);
+	macs0 |= (u64)rd(test, AIACCEL_REG_PERF_MACS_HI) << 32;
+	KUNIT_EXPECT_EQ(test, macs0, 16ULL * 24 * 40);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_PERF_BYTES_LO),
+			16 * 40 + 24 * 40 + 16 * 24);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_PERF_CYCLES_LO),
+			16 + DIV_ROUND_UP(16 * 24 * 40, 256) +
+			DIV_ROUND_UP(16 * 40 + 24 * 40 + 16 * 24, 64));
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_PERF_JOBS_LO), 1);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_QUEUE_BASE(0) + AIACCEL_Q_PROGRESS), 1);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_QUEUE_BASE(0) + AIACCEL_Q_JOBS_DONE), 1);
+}
+
+/* Run a GEMM whose output page has @out_flags; return Q_ERR_STATUS. */
+static u32 eng_run_gemm_with_output(struct kunit *test, u64 out_flags, s8 **outp)
+{
+	struct aiaccel_op_gemm *op = eng_map(test, CS_VA, AIACCEL_PTE_READ);
+
+	eng_map(test, IN_VA, AIACCEL_PTE_READ);
+	eng_map(test, W_VA, AIACCEL_PTE_READ);
+	*outp = out_flags ? eng_map(test, OUT_VA, out_flags) : NULL;
+	eng_gemm_op(op, 4, 4, 4);
+	eng_ring(test, 1, 4);
+	eng_submit(test, 1, CS_VA, sizeof(*op), 5);
+	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 1));
+	return rd(test, AIACCEL_QUEUE_BASE(1) + AIACCEL_Q_ERR_STATUS);
+}
+
+static void engine_unmapped_access_faults(struct kunit *test)
+{
+	u32 err, fault;
+	s8 *out;
+
+	err = eng_run_gemm_with_output(test, 0, &out);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, err), AIACCEL_ERR_MMU_FAULT);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_QUEUE_BASE(1) + AIACCEL_Q_ERR_SEQNO), 5);
+	/* The failed job is retired all the same. */
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_QUEUE_BASE(1) + AIACCEL_Q_DONE_SEQNO), 5);
+
+	fault = rd(test, AIACCEL_REG_MMU_FAULT_STATUS);
+	KUNIT_EXPECT_TRUE(test, fault & AIACCEL_MMU_FAULT_VALID);
+	KUNIT_EXPECT_TRUE(test, fault & AIACCEL_MMU_FAULT_WRITE);
+	KUNIT_EXPECT_FALSE(test, fault & AIACCEL_MMU_FAULT_PERMISSION);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_MMU_FAULT_ENGINE, fault), 1);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_MMU_FAULT_LEVEL, fault), 2);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_MMU_FAULT_ADDR_LO), lower_32_bits(OUT_VA));
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_MMU_FAULT_ADDR_HI), 0);
+	KUNIT_EXPECT_TRUE(test, rd(test, AIACCEL_REG_IRQ_STATUS) & AIACCEL_IRQ_MMU_FAULT);
+	KUNIT_EXPECT_TRUE(test, rd(test, AIACCEL_REG_IRQ_STATUS) & AIACCEL_IRQ_QUEUE_ERROR(1));
+
+	/* Clearing re-arms the latch. */
+	wr(test, AIACCEL_REG_MMU_FAULT_STATUS, 1);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_MMU_FAULT_STATUS), 0);
+}
+
+static void engine_read_only_write_faults(struct kunit *test)
+{
+	u32 err, fault;
+	s8 *out;
+	int i;
+
+	err = eng_run_gemm_with_output(test, AIACCEL_PTE_READ, &out);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, err), AIACCEL_ERR_MMU_FAULT);
+	fault = rd(test, AIACCEL_REG_MMU_FAULT_STATUS);
+	KUNIT_EXPECT_TRUE(test, fault & AIACCEL_MMU_FAULT_PERMISSION);
+	KUNIT_EXPECT_TRUE(test, fault & AIACCEL_MMU_FAULT_WRITE);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_MMU_FAULT_LEVEL, fault), AIACCEL_PT_LEVELS);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_MMU_FAULT_ADDR_LO), lower_32_bits(OUT_VA));
+	/* The failing op wrote nothing. */
+	for (i = 0; i < 16; i++)
+		KUNIT_EXPECT_EQ(test, out[i], 0);
+}
+
+static void engine_va_past_39_bits_faults(struct kunit *test)
+{
+	struct eng_test *t = test->priv;
+	u64 bad = 1ULL << AIACCEL_VA_BITS;
+	u8 byte;
+	u64 fault_va = 0;
+
+	KUNIT_EXPECT_EQ(test, aiaccel_sim_va_read(&t->sim.engines[0], t->root, bad, &byte, 1,
+						  &fault_va), -EFAULT);
+	KUNIT_EXPECT_EQ(test, fault_va, bad);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_MMU_FAULT_LEVEL,
+					rd(test, AIACCEL_REG_MMU_FAULT_STATUS)), 0);
+}
+
+static void engine_ring_wraps_around(struct kunit *test)
+{
+	u32 q = AIACCEL_QUEUE_BASE(0);
+	int i;
+
+	/* Empty jobs through a 4-entry ring, more than twice round. */
+	eng_ring(test, 0, 4);
+	for (i = 1; i <= 11; i++) {
+		eng_submit(test, 0, 0, 0, 1000 + i);
+		if (i % 3 == 0)
+			KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 0));
+	}
+	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 0));
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_RING_HEAD), 11);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_DONE_SEQNO), 1011);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_JOBS_DONE), 11);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_GLOBAL_ERROR), 0);
+}
+
+static void engine_bad_ring_config_is_reported(struct kunit *test)
+{
+	u32 q = AIACCEL_QUEUE_BASE(0);
+
+	eng_ring(test, 0, 4);
+	/* More entries pending than the ring holds. */
+	wr(test, q + AIACCEL_Q_RING_TAIL, 9);
+	wr(test, q + AIACCEL_Q_DOORBELL, 1);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_GLOBAL_ERROR), AIACCEL_GERR_BAD_RING_CONFIG);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_RING_HEAD), 0);
+}
+
+static void engine_error_halts_until_cleared(struct kunit *test)
+{
+	struct aiaccel_op_header *bad = eng_map(test, CS_VA, AIACCEL_PTE_READ);
+	u32 q = AIACCEL_QUEUE_BASE(0);
+	int i;
+
+	bad->opcode = 0x7f;	/* no such op */
+	bad->size = 8;
+	eng_ring(test, 0, 8);
+	eng_submit(test, 0, CS_VA, 8, 1);
+	eng_submit(test, 0, 0, 0, 2);
+	for (i = 0; i < 1000 && !rd(test, q + AIACCEL_Q_ERR_STATUS); i++)
+		usleep_range(500, 1000);
+
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, rd(test, q + AIACCEL_Q_ERR_STATUS)),
+			AIACCEL_ERR_INVALID_OP);
+	msleep(20);
+	/* Halted: the second job waits. */
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_DONE_SEQNO), 1);
+	KUNIT_EXPECT_TRUE(test, rd(test, q + AIACCEL_Q_STATUS) & AIACCEL_Q_STATUS_HALTED);
+
+	wr(test, q + AIACCEL_Q_ERR_STATUS, 1);
+	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 0));
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_DONE_SEQNO), 2);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_ERR_STATUS), 0);
+}
+
+static void engine_bad_entry(struct kunit *test)
+{
+	struct eng_test *t = test->priv;
+	u32 q = AIACCEL_QUEUE_BASE(0);
+
+	eng_ring(test, 0, 4);
+	t->ring[0][0].reserved[2] = cpu_to_le64(1);
+	t->ring[0][0].seqno = cpu_to_le32(3);
+	t->tail[0] = 1;
+	wr(test, q + AIACCEL_Q_RING_TAIL, 1);
+	wr(test, q + AIACCEL_Q_DOORBELL, 1);
+	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 0));
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, rd(test, q + AIACCEL_Q_ERR_STATUS)),
+			AIACCEL_ERR_BAD_ENTRY);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_ERR_SEQNO), 3);
+}
+
+static void engine_reset_clears_state(struct kunit *test)
+{
+	struct eng_test *t = test->priv;
+	u32 q = AIACCEL_QUEUE_BASE(1);
+	int i;
+
+	atomic_set(&t->sim.hooks.hang_next_job, 1);
+	eng_ring(test, 1, 8);
+	eng_submit(test, 1, 0, 0, 9);
+	for (i = 0; i < 1000 && !(rd(test, q + AIACCEL_Q_STATUS) & AIACCEL_Q_STATUS_BUSY); i++)
+		usleep_range(500, 1000);
+	KUNIT_EXPECT_TRUE(test, rd(test, q + AIACCEL_Q_STATUS) & AIACCEL_Q_STATUS_BUSY);
+	msleep(20);
+	/* Hung: no progress, nothing retired. */
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_RING_HEAD), 0);
+
+	wr(test, q + AIACCEL_Q_CTRL, AIACCEL_Q_CTRL_RESET);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_STATUS), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_RING_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_RING_BASE_LO), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_RING_TAIL), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_DONE_SEQNO), 0);
+	KUNIT_EXPECT_FALSE(test, rd(test, AIACCEL_REG_IRQ_STATUS) &
+			   (AIACCEL_IRQ_QUEUE_DONE(1) | AIACCEL_IRQ_QUEUE_ERROR(1)));
+
+	/* Reprogrammed, the same entry runs again, this time to the end. */
+	eng_free_ring(t, 1);
+	eng_ring(test, 1, 8);
+	eng_submit(test, 1, 0, 0, 9);
+	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 1));
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_DONE_SEQNO), 9);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_ERR_STATUS), 0);
+}
+
+static void engine_watchdog_aborts_hung_job(struct kunit *test)
+{
+	struct eng_test *t = test->priv;
+	u32 q = AIACCEL_QUEUE_BASE(0);
+
+	atomic_set(&t->sim.hooks.hang_next_job, 1);
+	wr(test, q + AIACCEL_Q_WATCHDOG_MS, 30);
+	eng_ring(test, 0, 4);
+	eng_submit(test, 0, 0, 0, 4);
+	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 0));
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, rd(test, q + AIACCEL_Q_ERR_STATUS)),
+			AIACCEL_ERR_WATCHDOG);
+}
+
+static void engine_injected_error(struct kunit *test)
+{
+	struct eng_test *t = test->priv;
+	u32 q = AIACCEL_QUEUE_BASE(0);
+
+	atomic_set(&t->sim.hooks.error_next_job, 1);
+	eng_ring(test, 0, 4);
+	eng_submit(test, 0, 0, 0, 6);
+	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 0));
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, rd(test, q + AIACCEL_Q_ERR_STATUS)),
+			AIACCEL_ERR_INJECTED);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->sim.hooks.error_next_job), 0);
+}
+
+static void engine_power_off_rejects_work(struct kunit *test)
+{
+	u32 q = AIACCEL_QUEUE_BASE(0);
+
+	eng_ring(test, 0, 4);
+	wr(test, AIACCEL_REG_POWER_CTRL, AIACCEL_POWER_OFF);
+	wr(test, q + AIACCEL_Q_RING_TAIL, 1);
+	wr(test, q + AIACCEL_Q_DOORBELL, 1);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_GLOBAL_ERROR), AIACCEL_GERR_DOORBELL_OFF);
+	KUNIT_EXPECT_TRUE(test, rd(test, AIACCEL_REG_IRQ_STATUS) & AIACCEL_IRQ_GLOBAL_ERROR);
+
+	wr(test, AIACCEL_REG_POWER_CTRL, AIACCEL_POWER_ON);
+	msleep(20);
+	/* Nothing ran, and the queue lost its configuration. */
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_PERF_JOBS_LO), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_CTRL), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_RING_SIZE), 0);
+}
+
+static void engine_tlb_needs_invalidation(struct kunit *test)
+{
+	struct eng_test *t = test->priv;
+	struct aiaccel_sim_engine *eng = &t->sim.engines[0];
+	u8 *a = eng_map(test, IN_VA, AIACCEL_PTE_READ);
+	struct page *b = eng_page(test);
+	u64 fault_va;
+	u8 byte;
+
+	a[0] = 0xaa;
+	((u8 *)page_address(b))[0] = 0xbb;
+	KUNIT_ASSERT_EQ(test, aiaccel_sim_va_read(eng, t->root, IN_VA, &byte, 1, &fault_va), 0);
+	KUNIT_EXPECT_EQ(test, byte, 0xaa);
+
+	/* Remap without invalidating: the TLB still has the old page. */
+	*pt_slot(test, IN_VA, AIACCEL_PT_LEVELS - 1) =
+		page_to_phys(b) | AIACCEL_PTE_VALID | AIACCEL_PTE_READ;
+	KUNIT_ASSERT_EQ(test, aiaccel_sim_va_read(eng, t->root, IN_VA, &byte, 1, &fault_va), 0);
+	KUNIT_EXPECT_EQ(test, byte, 0xaa);
+
+	wr(test, AIACCEL_REG_MMU_TLB_INVALIDATE, 1);
+	KUNIT_ASSERT_EQ(test, aiaccel_sim_va_read(eng, t->root, IN_VA, &byte, 1, &fault_va), 0);
+	KUNIT_EXPECT_EQ(test, byte, 0xbb);
+
+	/* Unmapped and invalidated: a fault at the exact address. */
+	*pt_slot(test, IN_VA, AIACCEL_PT_LEVELS - 1) = 0;
+	wr(test, AIACCEL_REG_MMU_TLB_INVALIDATE, 1);
+	KUNIT_EXPECT_EQ(test, aiaccel_sim_va_read(eng, t->root, IN_VA + 5, &byte, 1, &fault_va),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, fault_va, IN_VA + 5);
+}
+
+static void engine_dma_copy_across_pages(struct kunit *test)
+{
+	struct aiaccel_op_dma_copy *op = eng_map(test, CS_VA, AIACCEL_PTE_READ);
+	u8 *src[2], *dst[2];
+	u32 q = AIACCEL_QUEUE_BASE(0);
+	int i;
+
+	src[0] = eng_map(test, 0x20000000, AIACCEL_PTE_READ);
+	src[1] = eng_map(test, 0x20001000, AIACCEL_PTE_READ);
+	dst[0] = eng_map(test, 0x30000000, AIACCEL_PTE_READ | AIACCEL_PTE_WRITE);
+	dst[1] = eng_map(test, 0x30001000, AIACCEL_PTE_READ | AIACCEL_PTE_WRITE);
+	for (i = 0; i < 2; i++)
+		get_random_bytes(src[i], PAGE_SIZE);
+	op->hdr.opcode = AIACCEL_OP_DMA_COPY;
+	op->hdr.size = sizeof(*op);
+	op->src = 0x20000100;
+	op->dst = 0x30000200;
+	op->size = 5000;
+
+	eng_ring(test, 0, 4);
+	eng_submit(test, 0, CS_VA, sizeof(*op), 1);
+	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 0));
+	KUNIT_ASSERT_EQ(test, rd(test, q + AIACCEL_Q_ERR_STATUS), 0);
+	for (i = 0; i < 5000; i++) {
+		u32 s = 0x100 + i, d = 0x200 + i;
+
+		if (src[s / PAGE_SIZE][s % PAGE_SIZE] != dst[d / PAGE_SIZE][d % PAGE_SIZE]) {
+			KUNIT_FAIL(test, "byte %d differs", i);
+			break;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, dst[0][0x1ff], 0);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_PERF_BYTES_LO), 10000);
+}
+
+static struct kunit_case eng_cases[] = {
+	KUNIT_CASE(engine_gemm_matches_reference),
+	KUNIT_CASE(engine_unmapped_access_faults),
+	KUNIT_CASE(engine_read_only_write_faults),
+	KUNIT_CASE(engine_va_past_39_bits_faults),
+	KUNIT_CASE(engine_ring_wraps_around),
+	KUNIT_CASE(engine_bad_ring_config_is_reported),
+	KUNIT_CASE(engine_error_halts_until_cleared),
+	KUNIT_CASE(engine_bad_entry),
+	KUNIT_CASE(engine_reset_clears_state),
+	KUNIT_CASE(engine_watchdog_aborts_hung_job),
+	KUNIT_CASE(engine_injected_error),
+	KUNIT_CASE(engine_power_off_rejects_work),
+	KUNIT_CASE(engine_tlb_needs_invalidation),
+	KUNIT_CASE(engine_dma_copy_across_pages),
+	{}
+};
+
+static struct kunit_suite eng_suite = {
+	.name = "aiaccel_sim_engine",
+	.init = eng_init,
+	.exit = eng_exit,
+	.test_cases = eng_cases,
+};
+
+kunit_test_suite(eng_suite);

@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh: "make check".  Runs every suite even when an earlier one fails,
+# then sums them: KUnit (UML), host-side tests, and in the guest the IGT
+# tests, the library tests and the kernel-log gate.  Ends with one line
+# "N passed, N failed"; exits non-zero if anything failed or did not run.
+
+. "$(dirname "$0")/lib.sh"
+
+rm -rf "$RESULTS_DIR"
+mkdir -p "$RESULTS_DIR"
+start=$(date +%s)
+suites=kunit,host,lint,igt,dmesg
+# The library's guest suite counts once it exists.
+grep -q '^guest-tests:' "$AIACCEL_TOP/libaidrv/Makefile" && suites=kunit,host,lint,igt,lib,dmesg
+
+log "== KUnit"
+"$AIACCEL_TOP/scripts/kunit.sh" >/dev/null || true
+tail -n 3 "$RESULTS_DIR/kunit.log" | sed 's/^/  /'
+
+log "== host tests"
+"$AIACCEL_TOP/scripts/host-tests.sh" || true
+
+log "== guest tests"
+if "$AIACCEL_TOP/scripts/build-all.sh" check; then
+	log "== kernel lint (checkpatch, sparse, W=1)"
+	"$AIACCEL_TOP/scripts/lint.sh" | tee "$RESULTS_DIR/lint.log" | sed 's/^/  /'
+	tail -n 1 "$RESULTS_DIR/lint.log" | awk '/passed/ { print $1, $3 }' >"$RESULTS_DIR/lint.counts"
+
+	"$AIACCEL_TOP/scripts/run-guest.sh" check >/dev/null || true
+	if [ -f "$RESULTS_DIR/guest/igt/results.json" ]; then
+		mkdir -p "$RESULTS_DIR/igt"
+		cp "$RESULTS_DIR/guest/igt/results.json" "$RESULTS_DIR/igt/results.json"
+	fi
+	tail -n 5 "$RESULTS_DIR/guest-console.log" | sed 's/^/  /'
+else
+	log "building for the guest failed"
+fi
+
+log "== summary ($(( $(date +%s) - start ))s)"
+set +e
+/usr/bin/python3 "$AIACCEL_TOP/scripts/summary.py" "$RESULTS_DIR" "$suites" |
+	tee "$RESULTS_DIR/summary.txt"
+exit "${PIPESTATUS[0]}"

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-guest.sh PLAN: boot the test kernel in QEMU and run guest/plan-PLAN.sh.
+#
+# The guest's root is the cached Debian forky tree (read-only 9p), this
+# repository is mounted read-only at /aiaccel, and $RESULTS_DIR/guest is
+# its read-write results share.  The serial console is kept in
+# $RESULTS_DIR/guest-console.log.  A guest that has not powered off after
+# $GUEST_TIMEOUT seconds is killed and the run fails.
+# Exit status: the plan's, or 1 if the guest died or timed out.
+
+. "$(dirname "$0")/lib.sh"
+
+plan=${1:?usage: run-guest.sh PLAN}
+timeout_s=${GUEST_TIMEOUT:-1200}
+mem=${GUEST_MEM:-2G}
+stage=$BUILD_DIR/guest
+out=$RESULTS_DIR/guest
+console=$RESULTS_DIR/guest-console.log
+
+need_pkgs qemu-system-x86
+[ -f "$stage/bzImage" ] || die "no test kernel: run scripts/build-kernel.sh"
+root=$("$AIACCEL_TOP/scripts/guest-root.sh")
+
+rm -rf "$out"
+mkdir -p "$out"
+
+accel=tcg
+if [ "${AIACCEL_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then
+	accel=kvm
+fi
+
+share() {	# share ID PATH TAG [readonly]
+	echo "-fsdev local,id=$1,path=$2,security_model=none${4:+,readonly=on}"
+	echo "-device virtio-9p-pci,fsdev=$1,mount_tag=$3"
+}
+
+cmdline="console=ttyS0 root=aiaccel-root rootfstype=9p ro"
+cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
+# ACPI gives the guest its CPUs; its PCI interrupt routing (_PRT) is too
+# slow to interpret under KASAN in TCG, so legacy routing is used.
+cmdline+=" acpi=noirq init=/sbin/aiaccel-init panic=-1 aiaccel_guest.plan=$plan"
+cmdline+=" ${GUEST_CMDLINE:-}"
+
+log "booting the guest ($accel, plan '$plan', timeout ${timeout_s}s)"
+start=$(date +%s)
+set +e
+# shellcheck disable=SC2046 # share() prints one option per line on purpose
+timeout --foreground -k 10 "$timeout_s" \
+	qemu-system-x86_64 -accel "$accel" -cpu ${GUEST_CPU:-max} -smp 2 -m "$mem" \
+	-nographic -no-reboot -nodefaults -serial stdio \
+	-kernel "$stage/bzImage" -append "$cmdline" \
+	$(share root "$root" aiaccel-root ro) \
+	$(share tree "$AIACCEL_TOP" aiaccel ro) \
+	$(share results "$out" results) \
+	</dev/null 2>&1 | tee "$console"
+qemu_rc=${PIPESTATUS[0]}
+set -e
+log "guest ran for $(( $(date +%s) - start ))s"
+
+if [ "$qemu_rc" -eq 124 ] || [ "$qemu_rc" -eq 137 ]; then
+	log "guest timed out after ${timeout_s}s"
+	exit 1
+fi
+if [ ! -f "$out/status" ]; then
+	log "guest ended without reporting a status (qemu exit $qemu_rc)"
+	exit 1
+fi
+exit "$(cat "$out/status")"
