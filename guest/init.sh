@@ -23,7 +23,8 @@ mount -t tmpfs tmpfs /root
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 results /results
-mount --bind /aiaccel/build/guest/modules/lib/modules /usr/lib/modules
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose,ro build /aiaccel-build
+mount --bind /aiaccel-build/guest/modules/lib/modules /usr/lib/modules
 
 plan=check
 for arg in $(cat /proc/cmdline); do

@@ -2,7 +2,8 @@
 # Helpers for the guest's plan scripts.  Sourced.
 
 AIACCEL=/aiaccel
-BUILD=$AIACCEL/build
+# The host's build directory (BUILD_DIR), wherever it lives.
+BUILD=/aiaccel-build
 
 # stamp MESSAGE: log a step with the guest's uptime.
 stamp() {

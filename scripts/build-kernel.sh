@@ -17,6 +17,10 @@ mkdir -p "$kbuild" "$stage"
 
 kmake() { make -C "$ksrc" O="$kbuild" ARCH=x86_64 -j"$JOBS" "$@"; }
 
+# One build at a time in a build tree.
+exec 9>"$kbuild.lock"
+flock 9
+
 # Configure only when the fragment changed: tinyconfig rewrites .config.
 cfgkey=$(hash_files "$fragment")
 if ! stamp_ok kbuild-x86-config "$cfgkey" || [ ! -f "$kbuild/.config" ]; then

@@ -13,9 +13,10 @@ packages=(
 	igt-gpu-tools
 	igt-gpu-tools-tests
 	libcmocka0
+	valgrind
 )
 bootstrap=$AIACCEL_TOP/guest/bootstrap-init
-key=$( (printf '%s\n' forky "${packages[@]}"; cat "$bootstrap") | sha256sum | cut -c1-12)
+key=$(cat "$0" "$bootstrap" | sha256sum | cut -c1-12)
 root=$AIACCEL_CACHE/guest-root-$key
 
 if [ -f "$root/.aiaccel-complete" ]; then
@@ -34,7 +35,7 @@ mmdebstrap --quiet --mode=root --variant=minbase \
 	--keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
 	--aptopt='Acquire::Check-Valid-Until "false"' \
 	--include="$include" \
-	--customize-hook='mkdir -p "$1/usr/lib/modules" "$1/aiaccel" "$1/results"' \
+	--customize-hook='mkdir -p "$1/usr/lib/modules" "$1/aiaccel" "$1/aiaccel-build" "$1/results"' \
 	--customize-hook="install -m 0755 '$bootstrap' \"\$1/sbin/aiaccel-init\"" \
 	--customize-hook='rm -rf "$1/var/cache/apt/archives"/*.deb "$1/var/lib/apt/lists"/*' \
 	forky "$root" "deb $uri forky main" >&2

@@ -10,8 +10,10 @@
 need_pkgs gcc make flex bison bc libelf-dev python3
 ksrc=$("$AIACCEL_TOP/scripts/overlay.sh")
 build=${AIACCEL_KUNIT_BUILD:-$AIACCEL_CACHE/kunit-build}
-mkdir -p "$RESULTS_DIR"
+mkdir -p "$RESULTS_DIR" "$build"
 log=$RESULTS_DIR/kunit.log
+exec 9>"$build.lock"
+flock 9
 
 set +e
 python3 "$ksrc/tools/testing/kunit/kunit.py" run \

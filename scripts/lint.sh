@@ -30,6 +30,8 @@ check() {	# check NAME CMD...: passes if CMD succeeds and prints no warning
 }
 
 [ -f "$kbuild/.config" ] || die "no configured test kernel in $kbuild"
+exec 9>"$kbuild.lock"
+flock 9
 check checkpatch "$AIACCEL_TOP/scripts/checkpatch.sh"
 # KUnit suites are built too: the x86 tree has no KUnit, so C=2/W=1 cover
 # the driver and the model here, and kunit.py builds the suites with -Werror.

@@ -6,7 +6,8 @@
 # The guest's root is the cached Debian forky tree (read-only 9p), this
 # repository is mounted read-only at /aiaccel, and $RESULTS_DIR/guest is
 # its read-write results share.  The serial console is kept in
-# $RESULTS_DIR/guest-console.log.  A guest that has not powered off after
+# $RESULTS_DIR/guest-console.log.  $BUILD_DIR (test kernel modules and the
+# binaries to run) is mounted read-only at /aiaccel-build.  A guest that has not powered off after
 # $GUEST_TIMEOUT seconds is killed and the run fails.
 # Exit status: the plan's, or 1 if the guest died or timed out.
 
@@ -53,6 +54,7 @@ timeout --foreground -k 10 "$timeout_s" \
 	-kernel "$stage/bzImage" -append "$cmdline" \
 	$(share root "$root" aiaccel-root ro) \
 	$(share tree "$AIACCEL_TOP" aiaccel ro) \
+	$(share build "$BUILD_DIR" build ro) \
 	$(share results "$out" results) \
 	</dev/null 2>&1 | tee "$console"
 qemu_rc=${PIPESTATUS[0]}

@@ -18,10 +18,13 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_ioctl.h>
 #include <drm/aiaccel_accel.h>
 
 #include "aiaccel_drv.h"
+#include "aiaccel_gem.h"
+#include "aiaccel_mmu.h"
 #include "aiaccel_regs.h"
 
 static int queue_depth_set(const char *val, const struct kernel_param *kp)
@@ -82,6 +85,7 @@ static int aiaccel_ioctl_get_info(struct drm_device *drm, void *data,
 
 	aiaccel_hw_to_uapi_info(&adev->hw, &info);
 	info.queue_depth = adev->queue_depth;
+	info.mem_used = atomic64_read(&adev->mem_used);
 
 	if (args->info_size) {
 		ret = copy_struct_to_user(u64_to_user_ptr(args->info_ptr),
@@ -93,8 +97,52 @@ static int aiaccel_ioctl_get_info(struct drm_device *drm, void *data,
 	return 0;
 }
 
+/**
+ * aiaccel_file_account() - A file gained or lost a buffer.
+ * @afile: The file.
+ * @delta: Bytes gained (positive) or lost (negative).
+ */
+void aiaccel_file_account(struct aiaccel_file *afile, s64 delta)
+{
+	guard(spinlock)(&afile->mem_lock);
+	afile->mem += delta;
+	afile->mem_peak = max(afile->mem_peak, afile->mem);
+}
+
+static int aiaccel_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct aiaccel_device *adev = to_aiaccel(drm);
+	struct aiaccel_file *afile;
+
+	afile = kzalloc_obj(*afile);
+	if (!afile)
+		return -ENOMEM;
+	afile->adev = adev;
+	spin_lock_init(&afile->mem_lock);
+	afile->vm = aiaccel_vm_create(drm->dev, adev->regs);
+	if (IS_ERR(afile->vm)) {
+		int ret = PTR_ERR(afile->vm);
+
+		kfree(afile);
+		return ret;
+	}
+	file->driver_priv = afile;
+	return 0;
+}
+
+static void aiaccel_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct aiaccel_file *afile = file->driver_priv;
+
+	/* Handles are gone; mappings still used by jobs hold the VM. */
+	aiaccel_vm_put(afile->vm);
+	kfree(afile);
+}
+
 static const struct drm_ioctl_desc aiaccel_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(AIACCEL_GET_INFO, aiaccel_ioctl_get_info, 0),
+	DRM_IOCTL_DEF_DRV(AIACCEL_BO_CREATE, aiaccel_ioctl_bo_create, 0),
+	DRM_IOCTL_DEF_DRV(AIACCEL_BO_INFO, aiaccel_ioctl_bo_info, 0),
 };
 
 /* DRM_ACCEL_FOPS has no fdinfo hook; add it. */
@@ -106,6 +154,11 @@ static const struct file_operations aiaccel_fops = {
 
 static const struct drm_driver aiaccel_drm_driver = {
 	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM,
+	.open = aiaccel_open,
+	.postclose = aiaccel_postclose,
+	.gem_create_object = aiaccel_gem_create_object,
+	/* Foreign buffers keep the sg table mapped for us at import. */
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
 	.ioctls = aiaccel_ioctls,
 	.num_ioctls = ARRAY_SIZE(aiaccel_ioctls),
 	.fops = &aiaccel_fops,
@@ -204,6 +257,8 @@ static int aiaccel_probe(struct platform_device *pdev)
 	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(52));
 	if (ret)
 		return dev_err_probe(dev, ret, "no usable DMA configuration\n");
+	/* The device MMU maps page by page: any segment length will do. */
+	dma_set_max_seg_size(dev, UINT_MAX);
 
 	adev->irq = platform_get_irq(pdev, 0);
 	if (adev->irq < 0)

@@ -21,6 +21,8 @@ extern "C" {
 #endif
 
 #define DRM_AIACCEL_GET_INFO		0x00
+#define DRM_AIACCEL_BO_CREATE		0x01
+#define DRM_AIACCEL_BO_INFO		0x02
 
 /**
  * DRM_AIACCEL_CAP_MMU - The device translates every access through
@@ -103,6 +105,87 @@ struct drm_aiaccel_get_info {
  */
 #define DRM_IOCTL_AIACCEL_GET_INFO \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_AIACCEL_GET_INFO, struct drm_aiaccel_get_info)
+
+/**
+ * DRM_AIACCEL_BO_DEVICE_READ_ONLY - The device may read the buffer but not
+ * write it: a job writing it fails with an MMU fault.  For weights and
+ * command streams.  The CPU mapping is unaffected.
+ */
+#define DRM_AIACCEL_BO_DEVICE_READ_ONLY	(1U << 0)
+/** DRM_AIACCEL_BO_FLAGS - Every flag BO_CREATE knows. */
+#define DRM_AIACCEL_BO_FLAGS		DRM_AIACCEL_BO_DEVICE_READ_ONLY
+
+/**
+ * struct drm_aiaccel_bo_create - Argument of %DRM_IOCTL_AIACCEL_BO_CREATE.
+ *
+ * Creates a buffer in device memory, maps it in the caller's device address
+ * space and returns a GEM handle to it.  Free it with DRM_IOCTL_GEM_CLOSE;
+ * export and import it with DRM_IOCTL_PRIME_HANDLE_TO_FD/FD_TO_HANDLE.
+ * Memory is zeroed and CPU-coherent with the device: no cache maintenance
+ * is needed around jobs.
+ */
+struct drm_aiaccel_bo_create {
+	/**
+	 * @size: In: bytes, at least 1, rounded up to the page size.
+	 * Out: the rounded size.
+	 */
+	__u64 size;
+	/** @flags: In: DRM_AIACCEL_BO_* flags. */
+	__u32 flags;
+	/** @handle: Out: GEM handle. */
+	__u32 handle;
+	/** @va: Out: device virtual address in the caller's address space. */
+	__u64 va;
+	/** @mmap_offset: Out: offset to pass to mmap() on the device fd. */
+	__u64 mmap_offset;
+	/** @pad: Must be zero. */
+	__u64 pad;
+};
+
+/** DRM_AIACCEL_BO_INFO_IMPORTED - The buffer was imported from a dma-buf. */
+#define DRM_AIACCEL_BO_INFO_IMPORTED	(1U << 0)
+
+/**
+ * struct drm_aiaccel_bo_info - Argument of %DRM_IOCTL_AIACCEL_BO_INFO.
+ *
+ * Describes a buffer the caller holds a handle to, e.g. one just imported
+ * with DRM_IOCTL_PRIME_FD_TO_HANDLE.
+ */
+struct drm_aiaccel_bo_info {
+	/** @handle: In: GEM handle. */
+	__u32 handle;
+	/** @pad: Must be zero. */
+	__u32 pad;
+	/** @size: Out: size in bytes. */
+	__u64 size;
+	/** @va: Out: device virtual address in the caller's address space. */
+	__u64 va;
+	/** @mmap_offset: Out: offset to pass to mmap() on the device fd. */
+	__u64 mmap_offset;
+	/** @flags: Out: DRM_AIACCEL_BO_* flags it was created with. */
+	__u32 flags;
+	/** @info_flags: Out: DRM_AIACCEL_BO_INFO_* facts. */
+	__u32 info_flags;
+};
+
+/*
+ * DRM_IOCTL_AIACCEL_BO_CREATE - Create a buffer.
+ *
+ * Errors: -EINVAL for unknown flags, non-zero pad, size 0 or larger than
+ * the device address space; -ENOMEM if the device memory budget
+ * (drm_aiaccel_info.mem_size - mem_used) cannot hold it or the system is
+ * out of memory; -ENOSPC if the caller's address space is full.
+ */
+#define DRM_IOCTL_AIACCEL_BO_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_AIACCEL_BO_CREATE, struct drm_aiaccel_bo_create)
+
+/*
+ * DRM_IOCTL_AIACCEL_BO_INFO - Describe a buffer.
+ *
+ * Errors: -ENOENT for an unknown handle; -EINVAL for non-zero pad.
+ */
+#define DRM_IOCTL_AIACCEL_BO_INFO \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_AIACCEL_BO_INFO, struct drm_aiaccel_bo_info)
 
 #if defined(__cplusplus)
 }
