@@ -30,6 +30,7 @@ plan=check
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	aiaccel_guest.plan=*) plan=${arg#aiaccel_guest.plan=} ;;
+	aiaccel_guest.filter=*) export AIACCEL_FILTER=${arg#aiaccel_guest.filter=} ;;
 	esac
 done
 

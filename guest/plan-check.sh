@@ -8,8 +8,9 @@ load_driver || exit 1
 
 rm -rf /results/igt
 # igt_runner exits 0 even when subtests fail: the host reads results.json.
+# AIACCEL_FILTER (GUEST_FILTER on the host) narrows the run to matching tests.
 igt_runner --overwrite --multiple-mode --piglit-style-dmesg --dmesg-warn-level=4 \
-	--per-test-timeout 600 \
+	--per-test-timeout 600 ${AIACCEL_FILTER:+-t "$AIACCEL_FILTER"} \
 	"$BUILD/igt" /results/igt || echo "igt_runner exited with $?"
 
 if [ -x "$BUILD/libaidrv/tests/run-guest-tests.sh" ]; then

@@ -43,6 +43,13 @@ static const struct regmap_config mmu_regmap_config = {
 	.fast_io = true,
 };
 
+static void mmu_test_invalidate(void *data)
+{
+	struct mmu_test *t = data;
+
+	regmap_write(t->regs, AIACCEL_REG_MMU_TLB_INVALIDATE, 1);
+}
+
 static int mmu_test_init(struct kunit *test)
 {
 	struct mmu_test *t;
@@ -110,7 +117,7 @@ static void mmu_map_is_what_the_chip_sees(struct kunit *test)
 	unsigned int i;
 	u8 byte;
 
-	t->vm = aiaccel_vm_create(t->dev, t->regs);
+	t->vm = aiaccel_vm_create(t->dev, mmu_test_invalidate, t);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->vm);
 	KUNIT_ASSERT_EQ(test, aiaccel_vm_map(t->vm, &t->sgt, MMU_TEST_PAGES * PAGE_SIZE, true,
 					     &node), 0);
@@ -137,7 +144,7 @@ static void mmu_read_only_mapping(struct kunit *test)
 	struct drm_mm_node node = {};
 	u8 byte;
 
-	t->vm = aiaccel_vm_create(t->dev, t->regs);
+	t->vm = aiaccel_vm_create(t->dev, mmu_test_invalidate, t);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->vm);
 	KUNIT_ASSERT_EQ(test, aiaccel_vm_map(t->vm, &t->sgt, PAGE_SIZE, false, &node), 0);
 	KUNIT_EXPECT_EQ(test, chip_read(t, node.start, &byte), 0);
@@ -152,7 +159,7 @@ static void mmu_unmap_invalidates(struct kunit *test)
 	u64 va;
 	u8 byte;
 
-	t->vm = aiaccel_vm_create(t->dev, t->regs);
+	t->vm = aiaccel_vm_create(t->dev, mmu_test_invalidate, t);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->vm);
 	KUNIT_ASSERT_EQ(test, aiaccel_vm_map(t->vm, &t->sgt, 2 * PAGE_SIZE, true, &node), 0);
 	va = node.start;
@@ -168,7 +175,7 @@ static void mmu_buffers_do_not_touch(struct kunit *test)
 	struct mmu_test *t = test->priv;
 	struct drm_mm_node a = {}, b = {};
 
-	t->vm = aiaccel_vm_create(t->dev, t->regs);
+	t->vm = aiaccel_vm_create(t->dev, mmu_test_invalidate, t);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->vm);
 	KUNIT_ASSERT_EQ(test, aiaccel_vm_map(t->vm, &t->sgt, 3 * PAGE_SIZE, true, &a), 0);
 	KUNIT_ASSERT_EQ(test, aiaccel_vm_map(t->vm, &t->sgt, 3 * PAGE_SIZE, true, &b), 0);
@@ -188,7 +195,8 @@ static void mmu_exhaustion_and_reuse(struct kunit *test)
 	u8 byte;
 
 	/* Room for exactly two 2-page buffers with their guard pages. */
-	t->vm = aiaccel_vm_create_range(t->dev, t->regs, SZ_1M, SZ_1M + 6 * PAGE_SIZE);
+	t->vm = aiaccel_vm_create_range(t->dev, mmu_test_invalidate, t, SZ_1M,
+					SZ_1M + 6 * PAGE_SIZE);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->vm);
 	KUNIT_ASSERT_EQ(test, aiaccel_vm_map(t->vm, &t->sgt, 2 * PAGE_SIZE, true, &n[0]), 0);
 	KUNIT_ASSERT_EQ(test, aiaccel_vm_map(t->vm, &t->sgt, 2 * PAGE_SIZE, true, &n[1]), 0);
@@ -209,7 +217,7 @@ static void mmu_rejects_bad_sizes(struct kunit *test)
 	struct mmu_test *t = test->priv;
 	struct drm_mm_node node = {};
 
-	t->vm = aiaccel_vm_create(t->dev, t->regs);
+	t->vm = aiaccel_vm_create(t->dev, mmu_test_invalidate, t);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->vm);
 	KUNIT_EXPECT_EQ(test, aiaccel_vm_map(t->vm, &t->sgt, 0, true, &node), -EINVAL);
 	KUNIT_EXPECT_EQ(test, aiaccel_vm_map(t->vm, &t->sgt, 100, true, &node), -EINVAL);

@@ -418,6 +418,9 @@ static void engine_reset_clears_state(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_RING_HEAD), 0);
 
 	wr(test, q + AIACCEL_Q_CTRL, AIACCEL_Q_CTRL_RESET);
+	/* The reset is done when the engine stops touching memory. */
+	for (i = 0; i < 1000 && rd(test, q + AIACCEL_Q_STATUS); i++)
+		usleep_range(500, 1000);
 	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_STATUS), 0);
 	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_RING_SIZE), 0);
 	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_RING_BASE_LO), 0);

@@ -42,6 +42,7 @@ cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
 # ACPI gives the guest its CPUs; its PCI interrupt routing (_PRT) is too
 # slow to interpret under KASAN in TCG, so legacy routing is used.
 cmdline+=" acpi=noirq init=/sbin/aiaccel-init panic=-1 aiaccel_guest.plan=$plan"
+cmdline+="${GUEST_FILTER:+ aiaccel_guest.filter=$GUEST_FILTER}"
 cmdline+=" ${GUEST_CMDLINE:-}"
 
 log "booting the guest ($accel, plan '$plan', timeout ${timeout_s}s)"

@@ -42,6 +42,11 @@ module_param_cb(queue_depth, &queue_depth_ops, &queue_depth, 0644);
 MODULE_PARM_DESC(queue_depth,
 		 "Jobs in flight per engine queue, 1-2048 (default 128); read at probe");
 
+static unsigned int job_timeout_ms = 5000;
+module_param(job_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(job_timeout_ms,
+		 "Reset an engine whose job made no progress for this long, ms (default 5000); read at probe");
+
 bool aiaccel_debug;
 module_param_named(debug, aiaccel_debug, bool, 0644);
 MODULE_PARM_DESC(debug, "Log device events (interrupts, errors) at info level");
@@ -68,7 +73,8 @@ void aiaccel_event(struct aiaccel_device *adev, const char *fmt, ...)
 }
 
 /* Interrupt causes the driver handles. */
-#define AIACCEL_IRQ_HANDLED	(AIACCEL_IRQ_MMU_FAULT | AIACCEL_IRQ_GLOBAL_ERROR)
+#define AIACCEL_IRQ_HANDLED	(AIACCEL_IRQ_QUEUE_DONE_ALL | AIACCEL_IRQ_QUEUE_ERROR_ALL | \
+				 AIACCEL_IRQ_MMU_FAULT | AIACCEL_IRQ_GLOBAL_ERROR)
 
 static int aiaccel_ioctl_get_info(struct drm_device *drm, void *data,
 				  struct drm_file *file)
@@ -109,6 +115,19 @@ void aiaccel_file_account(struct aiaccel_file *afile, s64 delta)
 	afile->mem_peak = max(afile->mem_peak, afile->mem);
 }
 
+/* TLB invalidation for the address spaces; nothing to do once unplugged. */
+static void aiaccel_invalidate_tlb(void *data)
+{
+	struct aiaccel_device *adev = data;
+	int idx;
+
+	if (!drm_dev_enter(&adev->drm, &idx))
+		return;
+	/* Completes before the write returns (hardware.rst, Device MMU). */
+	regmap_write(adev->regs, AIACCEL_REG_MMU_TLB_INVALIDATE, 1);
+	drm_dev_exit(idx);
+}
+
 static int aiaccel_open(struct drm_device *drm, struct drm_file *file)
 {
 	struct aiaccel_device *adev = to_aiaccel(drm);
@@ -119,10 +138,18 @@ static int aiaccel_open(struct drm_device *drm, struct drm_file *file)
 		return -ENOMEM;
 	afile->adev = adev;
 	spin_lock_init(&afile->mem_lock);
-	afile->vm = aiaccel_vm_create(drm->dev, adev->regs);
+	afile->vm = aiaccel_vm_create(drm->dev, aiaccel_invalidate_tlb, adev);
 	if (IS_ERR(afile->vm)) {
 		int ret = PTR_ERR(afile->vm);
 
+		kfree(afile);
+		return ret;
+	}
+	afile->ctx = aiaccel_ctx_create(adev, afile->vm);
+	if (IS_ERR(afile->ctx)) {
+		int ret = PTR_ERR(afile->ctx);
+
+		aiaccel_vm_put(afile->vm);
 		kfree(afile);
 		return ret;
 	}
@@ -134,7 +161,8 @@ static void aiaccel_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct aiaccel_file *afile = file->driver_priv;
 
-	/* Handles are gone; mappings still used by jobs hold the VM. */
+	/* Handles are gone; jobs still running hold the context and the VM. */
+	aiaccel_ctx_close(afile->ctx);
 	aiaccel_vm_put(afile->vm);
 	kfree(afile);
 }
@@ -143,6 +171,8 @@ static const struct drm_ioctl_desc aiaccel_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(AIACCEL_GET_INFO, aiaccel_ioctl_get_info, 0),
 	DRM_IOCTL_DEF_DRV(AIACCEL_BO_CREATE, aiaccel_ioctl_bo_create, 0),
 	DRM_IOCTL_DEF_DRV(AIACCEL_BO_INFO, aiaccel_ioctl_bo_info, 0),
+	DRM_IOCTL_DEF_DRV(AIACCEL_SUBMIT, aiaccel_ioctl_submit, 0),
+	DRM_IOCTL_DEF_DRV(AIACCEL_WAIT, aiaccel_ioctl_wait, 0),
 };
 
 /* DRM_ACCEL_FOPS has no fdinfo hook; add it. */
@@ -153,7 +183,8 @@ static const struct file_operations aiaccel_fops = {
 };
 
 static const struct drm_driver aiaccel_drm_driver = {
-	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM,
+	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM |
+			   DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE,
 	.open = aiaccel_open,
 	.postclose = aiaccel_postclose,
 	.gem_create_object = aiaccel_gem_create_object,
@@ -203,6 +234,8 @@ static irqreturn_t aiaccel_irq_thread(int irq, void *data)
 	while (!regmap_read(adev->regs, AIACCEL_REG_IRQ_STATUS, &status) && status) {
 		regmap_write(adev->regs, AIACCEL_REG_IRQ_STATUS, status);
 
+		if (status & (AIACCEL_IRQ_QUEUE_DONE_ALL | AIACCEL_IRQ_QUEUE_ERROR_ALL))
+			aiaccel_queues_irq(adev);
 		if (status & AIACCEL_IRQ_MMU_FAULT)
 			aiaccel_handle_mmu_fault(adev);
 		if ((status & AIACCEL_IRQ_GLOBAL_ERROR) &&
@@ -247,6 +280,7 @@ static int aiaccel_probe(struct platform_device *pdev)
 		return PTR_ERR(adev);
 	adev->regs = regs;
 	adev->queue_depth = READ_ONCE(queue_depth);
+	adev->job_timeout_ms = max(READ_ONCE(job_timeout_ms), 1U);
 	platform_set_drvdata(pdev, adev);
 
 	ret = aiaccel_hw_probe_info(regs, &adev->hw);
@@ -267,6 +301,10 @@ static int aiaccel_probe(struct platform_device *pdev)
 	ret = aiaccel_hw_init(adev);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot reset the device\n");
+
+	ret = aiaccel_queues_init(adev);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot set up the engine queues\n");
 
 	ret = devm_request_threaded_irq(dev, adev->irq, aiaccel_irq, aiaccel_irq_thread,
 					0, dev_name(dev), adev);
@@ -291,6 +329,7 @@ static void aiaccel_remove(struct platform_device *pdev)
 	struct aiaccel_device *adev = platform_get_drvdata(pdev);
 
 	drm_dev_unplug(&adev->drm);
+	aiaccel_queues_unplug(adev);
 	aiaccel_hw_fini(adev);
 }
 

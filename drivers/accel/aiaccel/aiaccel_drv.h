@@ -12,7 +12,9 @@
 #include <drm/drm_print.h>
 
 #include "aiaccel_hw.h"
+#include "aiaccel_job.h"
 
+struct aiaccel_ctx;
 struct aiaccel_vm;
 struct regmap;
 
@@ -24,7 +26,11 @@ struct regmap;
  * @hw: Fixed properties read from the registers at probe.
  * @queue_depth: Jobs each engine queue takes in flight (module parameter
  *	at probe time).
+ * @job_timeout_ms: A job making no progress for this long is reset.
  * @mem_used: Bytes of the memory budget held by buffers created here.
+ * @queues: One per engine.
+ * @scheds: The queues' schedulers, the list entities are created with
+ *	(drm_sched keeps the pointer).
  */
 struct aiaccel_device {
 	struct drm_device drm;
@@ -32,13 +38,17 @@ struct aiaccel_device {
 	int irq;
 	struct aiaccel_hw_info hw;
 	u32 queue_depth;
+	u32 job_timeout_ms;
 	atomic64_t mem_used;
+	struct aiaccel_queue queues[AIACCEL_MAX_QUEUES];
+	struct drm_gpu_scheduler *scheds[AIACCEL_MAX_QUEUES];
 };
 
 /**
  * struct aiaccel_file - What one open file of the device owns.
  * @adev: The device.
  * @vm: Its device address space.
+ * @ctx: Its scheduling context.
  * @mem_lock: Protects @mem and @mem_peak.
  * @mem: Bytes of the buffers this file holds handles to.
  * @mem_peak: Highest @mem seen.
@@ -46,6 +56,7 @@ struct aiaccel_device {
 struct aiaccel_file {
 	struct aiaccel_device *adev;
 	struct aiaccel_vm *vm;
+	struct aiaccel_ctx *ctx;
 	spinlock_t mem_lock; /* @mem, @mem_peak */
 	u64 mem;
 	u64 mem_peak;

@@ -10,7 +10,6 @@
  */
 
 #include <linux/dma-mapping.h>
-#include <linux/regmap.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
@@ -97,14 +96,15 @@ static struct aiaccel_pt *pt_leaf(struct aiaccel_vm *vm, u64 va, bool create)
  * aiaccel_vm_create_range() - Create an empty address space handing out
  * VAs in [@start, @end).
  * @dev: Device whose DMA addresses the page tables use.
- * @regs: Device registers, for TLB invalidation.
+ * @invalidate: Invalidates the device TLB after entries are cleared.
+ * @data: Argument of @invalidate.
  * @start: First VA, page aligned.
  * @end: End of the range, page aligned, at most %AIACCEL_VA_END.
  *
  * Return: the address space with one reference, or an ERR_PTR().
  */
-struct aiaccel_vm *aiaccel_vm_create_range(struct device *dev, struct regmap *regs,
-					   u64 start, u64 end)
+struct aiaccel_vm *aiaccel_vm_create_range(struct device *dev, aiaccel_tlb_invalidate_t invalidate,
+					   void *data, u64 start, u64 end)
 {
 	struct aiaccel_vm *vm;
 
@@ -118,7 +118,8 @@ struct aiaccel_vm *aiaccel_vm_create_range(struct device *dev, struct regmap *re
 	}
 	kref_init(&vm->refcount);
 	vm->dev = dev;
-	vm->regs = regs;
+	vm->invalidate = invalidate;
+	vm->invalidate_data = data;
 	mutex_init(&vm->lock);
 	vm->start = start;
 	vm->end = end;
@@ -130,13 +131,15 @@ EXPORT_SYMBOL_IF_KUNIT(aiaccel_vm_create_range);
 /**
  * aiaccel_vm_create() - Create an empty device address space.
  * @dev: Device whose DMA addresses the page tables use.
- * @regs: Device registers, for TLB invalidation.
+ * @invalidate: Invalidates the device TLB after entries are cleared.
+ * @data: Argument of @invalidate.
  *
  * Return: the address space with one reference, or an ERR_PTR().
  */
-struct aiaccel_vm *aiaccel_vm_create(struct device *dev, struct regmap *regs)
+struct aiaccel_vm *aiaccel_vm_create(struct device *dev, aiaccel_tlb_invalidate_t invalidate,
+				     void *data)
 {
-	return aiaccel_vm_create_range(dev, regs, AIACCEL_VA_START, AIACCEL_VA_END);
+	return aiaccel_vm_create_range(dev, invalidate, data, AIACCEL_VA_START, AIACCEL_VA_END);
 }
 
 static void aiaccel_vm_release(struct kref *kref)
@@ -201,12 +204,6 @@ static void vm_clear(struct aiaccel_vm *vm, u64 va, u64 size)
 		}
 		va += AIACCEL_PAGE_SIZE;
 	}
-}
-
-static void vm_invalidate_tlb(struct aiaccel_vm *vm)
-{
-	/* Completes before the write returns (hardware.rst, Device MMU). */
-	regmap_write(vm->regs, AIACCEL_REG_MMU_TLB_INVALIDATE, 1);
 }
 
 /**
@@ -280,7 +277,7 @@ void aiaccel_vm_unmap(struct aiaccel_vm *vm, struct drm_mm_node *node)
 {
 	guard(mutex)(&vm->lock);
 	vm_clear(vm, node->start, node->size - AIACCEL_GUARD_SIZE);
-	vm_invalidate_tlb(vm);
+	vm->invalidate(vm->invalidate_data);
 	drm_mm_remove_node(node);
 }
 EXPORT_SYMBOL_IF_KUNIT(aiaccel_vm_unmap);

@@ -16,8 +16,15 @@
 
 struct aiaccel_pt;
 struct device;
-struct regmap;
 struct sg_table;
+
+/**
+ * typedef aiaccel_tlb_invalidate_t - Make the device forget translations.
+ * @data: The argument given to aiaccel_vm_create().
+ *
+ * Returns once the device holds no translation of a cleared entry.
+ */
+typedef void (*aiaccel_tlb_invalidate_t)(void *data);
 
 /*
  * VAs handed out: the first 1 MiB stays unmapped, so small offsets from a
@@ -31,7 +38,8 @@ struct sg_table;
  * struct aiaccel_vm - One device address space.
  * @refcount: Held by the owning file and by every mapping in it.
  * @dev: Device the page tables are DMA-mapped for.
- * @regs: Device registers, for TLB invalidation.
+ * @invalidate: Invalidates the device TLB.
+ * @invalidate_data: Its argument.
  * @lock: Protects @mm and the page tables.
  * @mm: VA allocator.
  * @root: Level-0 page table.
@@ -41,7 +49,8 @@ struct sg_table;
 struct aiaccel_vm {
 	struct kref refcount;
 	struct device *dev;
-	struct regmap *regs;
+	aiaccel_tlb_invalidate_t invalidate;
+	void *invalidate_data;
 	struct mutex lock; /* @mm, page tables */
 	struct drm_mm mm;
 	struct aiaccel_pt *root;
@@ -49,9 +58,10 @@ struct aiaccel_vm {
 	u64 end;
 };
 
-struct aiaccel_vm *aiaccel_vm_create(struct device *dev, struct regmap *regs);
-struct aiaccel_vm *aiaccel_vm_create_range(struct device *dev, struct regmap *regs,
-					   u64 start, u64 end);
+struct aiaccel_vm *aiaccel_vm_create(struct device *dev, aiaccel_tlb_invalidate_t invalidate,
+				     void *data);
+struct aiaccel_vm *aiaccel_vm_create_range(struct device *dev, aiaccel_tlb_invalidate_t invalidate,
+					   void *data, u64 start, u64 end);
 struct aiaccel_vm *aiaccel_vm_get(struct aiaccel_vm *vm);
 void aiaccel_vm_put(struct aiaccel_vm *vm);
 dma_addr_t aiaccel_vm_root(const struct aiaccel_vm *vm);

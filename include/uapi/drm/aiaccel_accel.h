@@ -23,6 +23,8 @@ extern "C" {
 #define DRM_AIACCEL_GET_INFO		0x00
 #define DRM_AIACCEL_BO_CREATE		0x01
 #define DRM_AIACCEL_BO_INFO		0x02
+#define DRM_AIACCEL_SUBMIT		0x03
+#define DRM_AIACCEL_WAIT		0x04
 
 /**
  * DRM_AIACCEL_CAP_MMU - The device translates every access through
@@ -186,6 +188,210 @@ struct drm_aiaccel_bo_info {
  */
 #define DRM_IOCTL_AIACCEL_BO_INFO \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_AIACCEL_BO_INFO, struct drm_aiaccel_bo_info)
+
+/** DRM_AIACCEL_SUBMIT_BO_READ - The job reads the buffer. */
+#define DRM_AIACCEL_SUBMIT_BO_READ	(1U << 0)
+/** DRM_AIACCEL_SUBMIT_BO_WRITE - The job writes the buffer. */
+#define DRM_AIACCEL_SUBMIT_BO_WRITE	(1U << 1)
+
+/**
+ * struct drm_aiaccel_submit_bo - A buffer a job uses.
+ *
+ * Listing a buffer keeps it mapped while the job runs (even if userspace
+ * closes its handle) and, unless the job opts out, orders the job after
+ * earlier jobs and dma-buf users: a reader waits for writers, a writer for
+ * everyone.  A job may access only buffers mapped in the submitter's
+ * address space; listing every buffer it touches is what keeps them
+ * mapped.
+ */
+struct drm_aiaccel_submit_bo {
+	/** @handle: GEM handle. */
+	__u32 handle;
+	/** @flags: DRM_AIACCEL_SUBMIT_BO_READ and/or _WRITE; not zero. */
+	__u32 flags;
+};
+
+/**
+ * DRM_AIACCEL_SYNC_WAIT_FOR_SUBMIT - For an in-sync whose timeline point
+ * (or binary fence) has not been submitted yet: block in the ioctl until
+ * it is, up to 5 s, instead of failing with -EINVAL.
+ */
+#define DRM_AIACCEL_SYNC_WAIT_FOR_SUBMIT	(1U << 0)
+
+/**
+ * struct drm_aiaccel_sync - A syncobj a job waits on or signals.
+ */
+struct drm_aiaccel_sync {
+	/** @handle: Syncobj handle (DRM_IOCTL_SYNCOBJ_CREATE). */
+	__u32 handle;
+	/** @flags: DRM_AIACCEL_SYNC_* for in-syncs; zero for out-syncs. */
+	__u32 flags;
+	/**
+	 * @point: Timeline point, the full 64 bits; 0 for a binary syncobj.
+	 * For an out-sync, the point the job's completion is added at.
+	 */
+	__u64 point;
+};
+
+/** DRM_AIACCEL_SUBMIT_EVENT - Send a &struct drm_aiaccel_event_job when done. */
+#define DRM_AIACCEL_SUBMIT_EVENT		(1U << 0)
+/**
+ * DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC - Do not wait for the listed buffers'
+ * other users; in-syncs are the only dependencies.  The job's completion is
+ * still published on its buffers, so others wait for it.
+ */
+#define DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC	(1U << 1)
+/** DRM_AIACCEL_SUBMIT_FLAGS - Every flag SUBMIT knows. */
+#define DRM_AIACCEL_SUBMIT_FLAGS \
+	(DRM_AIACCEL_SUBMIT_EVENT | DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC)
+
+/** DRM_AIACCEL_ENGINE_ANY - Let the driver pick the least busy engine. */
+#define DRM_AIACCEL_ENGINE_ANY		0xffffffffU
+
+/**
+ * enum drm_aiaccel_priority - Scheduling priority of a job.
+ * @DRM_AIACCEL_PRIORITY_LOW: Background work.
+ * @DRM_AIACCEL_PRIORITY_NORMAL: The default.
+ * @DRM_AIACCEL_PRIORITY_HIGH: Needs CAP_SYS_NICE.
+ */
+enum drm_aiaccel_priority {
+	DRM_AIACCEL_PRIORITY_LOW = 0,
+	DRM_AIACCEL_PRIORITY_NORMAL = 1,
+	DRM_AIACCEL_PRIORITY_HIGH = 2,
+};
+
+/** DRM_AIACCEL_MAX_SUBMIT_BOS - Most buffers one job may list. */
+#define DRM_AIACCEL_MAX_SUBMIT_BOS	8192
+/** DRM_AIACCEL_MAX_SUBMIT_SYNCS - Most in-syncs (and out-syncs) per job. */
+#define DRM_AIACCEL_MAX_SUBMIT_SYNCS	256
+/** DRM_AIACCEL_MAX_CS_SIZE - Largest command stream, in bytes. */
+#define DRM_AIACCEL_MAX_CS_SIZE		(1U << 20)
+
+/**
+ * struct drm_aiaccel_submit - Argument of %DRM_IOCTL_AIACCEL_SUBMIT.
+ *
+ * Queues one job: the command stream at @cs_offset in buffer @cs_handle
+ * runs on an engine in the submitter's address space once every in-sync
+ * has signalled and (unless NO_IMPLICIT_SYNC) the listed buffers' earlier
+ * users are done.  The command-stream format is include/uapi/drm/aiaccel_isa.h.
+ *
+ * Arrays are passed as a user pointer, a count and the size of one
+ * element (@bo_stride, @in_sync_stride, @out_sync_stride): an element
+ * smaller than the struct this header defines is -EINVAL, a larger one
+ * must have zeros past it, so the element structs can grow.
+ */
+struct drm_aiaccel_submit {
+	/** @cs_handle: Buffer holding the command stream; the job reads it. */
+	__u32 cs_handle;
+	/** @flags: DRM_AIACCEL_SUBMIT_* flags. */
+	__u32 flags;
+	/** @cs_offset: Offset of the command stream, a multiple of 8. */
+	__u64 cs_offset;
+	/**
+	 * @cs_size: Bytes of command stream: a multiple of 8, at most
+	 * %DRM_AIACCEL_MAX_CS_SIZE, inside the buffer; 0 runs an empty job.
+	 */
+	__u64 cs_size;
+	/** @bos: User pointer to @bo_count &struct drm_aiaccel_submit_bo. */
+	__u64 bos;
+	/** @bo_count: Buffers listed, at most %DRM_AIACCEL_MAX_SUBMIT_BOS. */
+	__u32 bo_count;
+	/** @bo_stride: sizeof(struct drm_aiaccel_submit_bo) as the caller knows it. */
+	__u32 bo_stride;
+	/** @in_syncs: User pointer to @in_sync_count &struct drm_aiaccel_sync. */
+	__u64 in_syncs;
+	/** @in_sync_count: At most %DRM_AIACCEL_MAX_SUBMIT_SYNCS. */
+	__u32 in_sync_count;
+	/** @in_sync_stride: sizeof(struct drm_aiaccel_sync) as the caller knows it. */
+	__u32 in_sync_stride;
+	/** @out_syncs: User pointer to @out_sync_count &struct drm_aiaccel_sync. */
+	__u64 out_syncs;
+	/** @out_sync_count: At most %DRM_AIACCEL_MAX_SUBMIT_SYNCS. */
+	__u32 out_sync_count;
+	/** @out_sync_stride: sizeof(struct drm_aiaccel_sync) as the caller knows it. */
+	__u32 out_sync_stride;
+	/** @engine: Engine index, or %DRM_AIACCEL_ENGINE_ANY. */
+	__u32 engine;
+	/** @priority: One of &enum drm_aiaccel_priority. */
+	__u32 priority;
+	/** @event_data: Copied into the completion event (SUBMIT_EVENT). */
+	__u64 event_data;
+	/** @reserved: Must be zero. */
+	__u64 reserved[2];
+};
+
+/**
+ * DRM_AIACCEL_WAIT_WRITERS - Wait only for jobs writing the buffer (it is
+ * then safe to read); by default WAIT waits for readers and writers (it is
+ * then safe to write).
+ */
+#define DRM_AIACCEL_WAIT_WRITERS	(1U << 0)
+
+/**
+ * struct drm_aiaccel_wait - Argument of %DRM_IOCTL_AIACCEL_WAIT.
+ *
+ * Waits until the jobs (of any file, and dma-buf users) using a buffer are
+ * done.  The timeout is absolute, so a restarted call waits no longer.
+ */
+struct drm_aiaccel_wait {
+	/** @handle: GEM handle. */
+	__u32 handle;
+	/** @flags: DRM_AIACCEL_WAIT_* flags. */
+	__u32 flags;
+	/**
+	 * @timeout_ns: Absolute CLOCK_MONOTONIC deadline in ns; 0 (or any
+	 * time in the past) only polls.
+	 */
+	__s64 timeout_ns;
+};
+
+/** DRM_AIACCEL_EVENT_JOB_DONE - Type of &struct drm_aiaccel_event_job. */
+#define DRM_AIACCEL_EVENT_JOB_DONE	0x80000001
+
+/**
+ * struct drm_aiaccel_event_job - Read from the device fd when a job that
+ * asked for it (DRM_AIACCEL_SUBMIT_EVENT) is done; poll() reports POLLIN.
+ */
+struct drm_aiaccel_event_job {
+	/** @base: type %DRM_AIACCEL_EVENT_JOB_DONE, length sizeof(*this). */
+	struct drm_event base;
+	/** @user_data: The submit's @event_data. */
+	__u64 user_data;
+	/** @status: 0, or the negative errno the job failed with. */
+	__s32 status;
+	/** @engine: Engine that ran the job; ~0 if it never ran. */
+	__u32 engine;
+	/** @submit_ns: CLOCK_MONOTONIC time of the SUBMIT ioctl. */
+	__u64 submit_ns;
+	/** @done_ns: CLOCK_MONOTONIC time the job completed. */
+	__u64 done_ns;
+};
+
+/*
+ * DRM_IOCTL_AIACCEL_SUBMIT - Queue a job.
+ *
+ * Errors: -EINVAL for unknown flags or priority, non-zero reserved fields,
+ * an engine the device does not have, a bad stride, a count over the
+ * limit, a command stream outside its buffer or misaligned, a buffer
+ * listed without READ or WRITE, an in-sync point not yet submitted
+ * (without WAIT_FOR_SUBMIT); -ENOENT for an unknown buffer or syncobj
+ * handle; -EFAULT for an unreadable array; -EPERM for HIGH priority
+ * without CAP_SYS_NICE; -ECANCELED once the file has been banned for a job
+ * that hung the device; -ETIME if WAIT_FOR_SUBMIT waited 5 s in vain;
+ * -ENOMEM.
+ */
+#define DRM_IOCTL_AIACCEL_SUBMIT \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_AIACCEL_SUBMIT, struct drm_aiaccel_submit)
+
+/*
+ * DRM_IOCTL_AIACCEL_WAIT - Wait for a buffer to be idle.
+ *
+ * Errors: -ETIMEDOUT when the deadline passes first; -ENOENT for an unknown
+ * handle; -EINVAL for unknown flags; -EINTR/-ERESTARTSYS on a signal (the
+ * call restarts with the same deadline).
+ */
+#define DRM_IOCTL_AIACCEL_WAIT \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_AIACCEL_WAIT, struct drm_aiaccel_wait)
 
 #if defined(__cplusplus)
 }

@@ -78,6 +78,8 @@ struct aiaccel_sim_buf {
  * @kick: A doorbell arrived since @thread last looked (under sim->lock).
  * @generation: Bumped when the running job must be abandoned (reset,
  *	power-off); a job only retires if it is unchanged (under sim->lock).
+ * @active: @thread is executing a job and may touch memory: Q_STATUS.BUSY
+ *	(under sim->lock).
  * @tlb: Cached translations; used by @thread only.
  * @tlb_epoch: Value of sim->tlb_epoch when @tlb was last valid.
  * @bufs: Tensor buffers, one per tensor slot of an op.
@@ -90,6 +92,7 @@ struct aiaccel_sim_engine {
 	wait_queue_head_t wq;
 	bool kick;
 	u32 generation;
+	bool active;
 	struct aiaccel_sim_tlb_entry tlb[AIACCEL_SIM_TLB_ENTRIES];
 	int tlb_epoch;
 	struct aiaccel_sim_buf bufs[5];
@@ -124,7 +127,6 @@ struct aiaccel_sim_hooks {
  * @busy_cycles: Cycles spent executing jobs.
  * @jobs_done: Jobs retired.
  * @watchdog_ms: Job time limit, 0 = off.
- * @busy: An entry is being executed.
  * @bad_config: The ring configuration was found invalid; nothing runs
  *	until it is reprogrammed.
  */
@@ -141,7 +143,6 @@ struct aiaccel_sim_queue {
 	u64 busy_cycles;
 	u32 jobs_done;
 	u32 watchdog_ms;
-	bool busy;
 	bool bad_config;
 };
 

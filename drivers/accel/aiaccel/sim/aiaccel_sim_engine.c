@@ -309,7 +309,7 @@ static int sim_engine_thread(void *data)
 			eng->kick = false;
 			if (sim_queue_runnable(sim, q)) {
 				have_job = true;
-				q->busy = true;
+				eng->active = true;
 				job.generation = eng->generation;
 				job.watchdog_ms = q->watchdog_ms;
 				job.entry_addr = q->ring_base +
@@ -328,10 +328,9 @@ static int sim_engine_thread(void *data)
 			sim_stretch(eng, &job);
 
 		scoped_guard(spinlock_irqsave, &sim->lock) {
-			if (eng->generation == job.generation) {
-				q->busy = false;
+			eng->active = false;
+			if (eng->generation == job.generation)
 				sim_retire(eng, &job, err);
-			}
 			/* Look for the next entry without waiting for a doorbell. */
 			eng->kick = true;
 		}
@@ -370,7 +369,6 @@ void aiaccel_sim_engine_abort(struct aiaccel_sim *sim, unsigned int q)
 
 	lockdep_assert_held(&sim->lock);
 	WRITE_ONCE(eng->generation, eng->generation + 1);
-	sim->queues[q].busy = false;
 	wake_up(&eng->wq);
 }
 

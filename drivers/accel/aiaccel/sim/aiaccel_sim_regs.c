@@ -155,7 +155,7 @@ static u32 sim_queue_read(struct aiaccel_sim *sim, unsigned int qi,
 		return q->ctrl & AIACCEL_Q_CTRL_ENABLE;
 	case AIACCEL_Q_STATUS:
 		return (q->ctrl & AIACCEL_Q_CTRL_ENABLE ? AIACCEL_Q_STATUS_ENABLED : 0) |
-		       (q->busy ? AIACCEL_Q_STATUS_BUSY : 0) |
+		       (sim->engines[qi].active ? AIACCEL_Q_STATUS_BUSY : 0) |
 		       (q->err_status ? AIACCEL_Q_STATUS_HALTED : 0);
 	case AIACCEL_Q_RING_BASE_LO:
 		return lower_32_bits(q->ring_base);

@@ -1,0 +1,1079 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * aiaccel: jobs.
+ *
+ * One drm_gpu_scheduler per engine queue; each open file gets scheduler
+ * entities (per priority, and per engine or "any engine").  SUBMIT builds
+ * a job from a command stream and the buffers it uses, with in-syncobjs
+ * and implicit (dma_resv) dependencies, and publishes its completion on
+ * out-syncobjs, on the buffers and, if asked, as a DRM event.  run_job
+ * writes a ring entry and rings the doorbell; the interrupt thread
+ * retires completed seqnos and signals hardware fences; the timeout
+ * handler resets a hung engine and lets the innocent jobs behind the
+ * guilty one carry on.  See Documentation/accel/aiaccel/design.rst.
+ */
+
+#include <linux/bitfield.h>
+#include <linux/dma-resv.h>
+#include <linux/iopoll.h>
+#include <linux/regmap.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_exec.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_syncobj.h>
+#include <drm/drm_utils.h>
+#include <drm/aiaccel_accel.h>
+
+#include <kunit/visibility.h>
+
+#include "aiaccel_drv.h"
+#include "aiaccel_gem.h"
+#include "aiaccel_job.h"
+#include "aiaccel_mmu.h"
+
+/**
+ * struct aiaccel_fence - Hardware fence: signalled when the engine retires
+ * the job's ring entry.
+ * @base: The fence; its seqno is the queue's 64-bit seqno.
+ * @link: In queue->pending (under queue->lock).
+ */
+struct aiaccel_fence {
+	struct dma_fence base;
+	struct list_head link;
+};
+
+/**
+ * struct aiaccel_event - A completion event waiting to be sent.
+ * @base: DRM's pending event.
+ * @event: What read() returns.
+ * @cb: On the job's finished fence.
+ * @drm: The device.
+ * @job_engine: Where the job's engine number will be.
+ */
+struct aiaccel_event {
+	struct drm_pending_event base;
+	struct drm_aiaccel_event_job event;
+	struct dma_fence_cb cb;
+	struct drm_device *drm;
+	const u32 *job_engine;
+};
+
+/**
+ * struct aiaccel_job - One submitted job.
+ * @base: The scheduler's job.
+ * @ctx: Context it was submitted from, referenced.
+ * @hw_fence: Allocated at submit, initialised in run_job.
+ * @hw_fence_live: run_job initialised @hw_fence: release it with
+ *	dma_fence_put(), not kfree().
+ * @cs_va: Device VA of the command stream.
+ * @cs_size: Its size.
+ * @mappings: Mappings of the buffers it uses, referenced.
+ * @nr_mappings: Entries in @mappings.
+ * @engine: Engine that ran it, ~0 until run.
+ * @event: Completion event, if asked for.
+ */
+struct aiaccel_job {
+	struct drm_sched_job base;
+	struct aiaccel_ctx *ctx;
+	struct aiaccel_fence *hw_fence;
+	bool hw_fence_live;
+	u64 cs_va;
+	u32 cs_size;
+	struct aiaccel_mapping **mappings;
+	unsigned int nr_mappings;
+	u32 engine;
+	struct aiaccel_event *event;
+};
+
+static struct aiaccel_job *to_job(struct drm_sched_job *sched_job)
+{
+	return container_of(sched_job, struct aiaccel_job, base);
+}
+
+static struct aiaccel_queue *to_queue(struct drm_gpu_scheduler *sched)
+{
+	return container_of(sched, struct aiaccel_queue, sched);
+}
+
+static u32 q_reg(const struct aiaccel_queue *q, unsigned int off)
+{
+	return AIACCEL_QUEUE_BASE(q->index) + off;
+}
+
+/* --- Hardware fences ------------------------------------------------------ */
+
+static const char *aiaccel_fence_driver_name(struct dma_fence *fence)
+{
+	return "aiaccel";
+}
+
+static const char *aiaccel_fence_timeline_name(struct dma_fence *fence)
+{
+	return "aiaccel-engine";
+}
+
+static const struct dma_fence_ops aiaccel_fence_ops = {
+	.get_driver_name = aiaccel_fence_driver_name,
+	.get_timeline_name = aiaccel_fence_timeline_name,
+};
+
+/**
+ * aiaccel_seqno_extend() - Widen a 32-bit seqno read from the device.
+ * @last: Last 64-bit seqno known retired.
+ * @emitted: Last 64-bit seqno handed to the device.
+ * @hw: The device's 32-bit Q_DONE_SEQNO.
+ *
+ * The device counts modulo 2^32; the driver never has more than the ring
+ * size in flight, so the 64-bit value is the one in (@last, @emitted] with
+ * those low bits.
+ *
+ * Return: the 64-bit seqno, or @last if @hw names nothing in flight.
+ */
+u64 aiaccel_seqno_extend(u64 last, u64 emitted, u32 hw)
+{
+	u32 ahead = hw - lower_32_bits(last);
+
+	if (ahead > emitted - last)
+		return last;
+	return last + ahead;
+}
+EXPORT_SYMBOL_IF_KUNIT(aiaccel_seqno_extend);
+
+/**
+ * aiaccel_errno_of() - The errno a job fails with for a device error code.
+ * @err_code: Q_ERR_STATUS code (enum aiaccel_job_error).
+ *
+ * Return: a negative errno (documented in aiaccel_accel.h); 0 for none.
+ */
+int aiaccel_errno_of(u32 err_code)
+{
+	switch (err_code) {
+	case AIACCEL_ERR_NONE:
+		return 0;
+	case AIACCEL_ERR_INVALID_OP:
+		return -EINVAL;
+	case AIACCEL_ERR_MMU_FAULT:
+		return -EFAULT;
+	case AIACCEL_ERR_WATCHDOG:
+		return -ETIMEDOUT;
+	default:
+		return -EIO;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(aiaccel_errno_of);
+
+/* Under q->lock: signal, in order, every pending fence up to @done. */
+static void queue_signal_upto(struct aiaccel_queue *q, u64 done)
+{
+	struct aiaccel_fence *f, *tmp;
+
+	lockdep_assert_held(&q->lock);
+	list_for_each_entry_safe(f, tmp, &q->pending, link) {
+		if (f->base.seqno > done)
+			break;
+		list_del_init(&f->link);
+		dma_fence_signal(&f->base);
+		dma_fence_put(&f->base);
+	}
+	q->retired = max(q->retired, done);
+}
+
+/* Under q->lock: read what the engine retired and failed, signal fences. */
+static void queue_retire_locked(struct aiaccel_queue *q)
+{
+	struct regmap *regs = q->adev->regs;
+	struct aiaccel_fence *f;
+	u32 done32, err = 0, err_seqno = 0;
+
+	lockdep_assert_held(&q->lock);
+	/* DONE first: an error latched after this read belongs to a later job. */
+	if (regmap_read(regs, q_reg(q, AIACCEL_Q_DONE_SEQNO), &done32) ||
+	    regmap_read(regs, q_reg(q, AIACCEL_Q_ERR_STATUS), &err))
+		return;
+	if (err) {
+		int error = aiaccel_errno_of(FIELD_GET(AIACCEL_Q_ERR_CODE, err));
+
+		regmap_read(regs, q_reg(q, AIACCEL_Q_ERR_SEQNO), &err_seqno);
+		list_for_each_entry(f, &q->pending, link) {
+			if (lower_32_bits(f->base.seqno) == err_seqno) {
+				dma_fence_set_error(&f->base, error);
+				break;
+			}
+		}
+		aiaccel_event(q->adev, "engine %u: job %u failed, error %lu at op %lu\n",
+			      q->index, err_seqno, FIELD_GET(AIACCEL_Q_ERR_CODE, err),
+			      FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err));
+	}
+	queue_signal_upto(q, aiaccel_seqno_extend(q->retired, q->emitted, done32));
+	/* The engine halts on an error until told to go on. */
+	if (err)
+		regmap_write(regs, q_reg(q, AIACCEL_Q_ERR_STATUS), 1);
+}
+
+/**
+ * aiaccel_queues_irq() - Retire completed jobs of every queue.
+ * @adev: The device.
+ *
+ * Called from the interrupt thread.
+ */
+void aiaccel_queues_irq(struct aiaccel_device *adev)
+{
+	unsigned int i;
+
+	for (i = 0; i < adev->hw.num_engines; i++) {
+		struct aiaccel_queue *q = &adev->queues[i];
+
+		guard(spinlock_irqsave)(&q->lock);
+		queue_retire_locked(q);
+	}
+}
+
+/* --- Scheduler backend ---------------------------------------------------- */
+
+static struct dma_fence *aiaccel_run_job(struct drm_sched_job *sched_job)
+{
+	struct aiaccel_job *job = to_job(sched_job);
+	struct aiaccel_queue *q = to_queue(sched_job->sched);
+	struct aiaccel_fence *f = job->hw_fence;
+	struct regmap *regs = q->adev->regs;
+	struct aiaccel_ring_entry *e;
+	int error = sched_job->s_fence->finished.error;
+	int idx;
+
+	/* Cancelled (guilty context) or the device is gone: do not run. */
+	if (error)
+		return ERR_PTR(error);
+	if (!drm_dev_enter(&q->adev->drm, &idx))
+		return ERR_PTR(-ENODEV);
+
+	job->engine = q->index;
+	scoped_guard(spinlock_irqsave, &q->lock) {
+		u64 seqno = ++q->emitted;
+
+		dma_fence_init(&f->base, &aiaccel_fence_ops, &q->fence_lock,
+			       q->fence_context, seqno);
+		job->hw_fence_live = true;
+		dma_fence_get(&f->base);	/* for q->pending */
+		list_add_tail(&f->link, &q->pending);
+
+		e = &q->ring[q->tail & (q->ring_size - 1)];
+		memset(e, 0, sizeof(*e));
+		e->seqno = cpu_to_le32(lower_32_bits(seqno));
+		e->flags = cpu_to_le32(AIACCEL_RING_ENTRY_IRQ);
+		e->pt_root = cpu_to_le64(aiaccel_vm_root(job->ctx->vm));
+		e->cs_addr = cpu_to_le64(job->cs_va);
+		e->cs_size = cpu_to_le32(job->cs_size);
+		q->tail++;
+		/* The entry must be in memory before the device looks at TAIL. */
+		dma_wmb();
+		regmap_write(regs, q_reg(q, AIACCEL_Q_RING_TAIL), q->tail);
+		regmap_write(regs, q_reg(q, AIACCEL_Q_DOORBELL), 1);
+	}
+	drm_dev_exit(idx);
+
+	/* One reference for the scheduler. */
+	return dma_fence_get(&f->base);
+}
+
+/* Program a freshly reset (or powered-up) queue with the ring from @head. */
+static void queue_program_locked(struct aiaccel_queue *q, u32 head, u32 done_seqno)
+{
+	struct regmap *regs = q->adev->regs;
+
+	lockdep_assert_held(&q->lock);
+	regmap_write(regs, q_reg(q, AIACCEL_Q_RING_BASE_LO), lower_32_bits(q->ring_dma));
+	regmap_write(regs, q_reg(q, AIACCEL_Q_RING_BASE_HI), upper_32_bits(q->ring_dma));
+	regmap_write(regs, q_reg(q, AIACCEL_Q_RING_SIZE), q->ring_size);
+	regmap_write(regs, q_reg(q, AIACCEL_Q_RING_HEAD), head);
+	regmap_write(regs, q_reg(q, AIACCEL_Q_DONE_SEQNO), done_seqno);
+	regmap_write(regs, q_reg(q, AIACCEL_Q_RING_TAIL), q->tail);
+	regmap_write(regs, q_reg(q, AIACCEL_Q_CTRL), AIACCEL_Q_CTRL_ENABLE);
+	regmap_write(regs, q_reg(q, AIACCEL_Q_DOORBELL), 1);
+}
+
+/* Reset the engine and wait until it no longer touches memory. */
+static int queue_reset_engine(struct aiaccel_queue *q)
+{
+	u32 status;
+
+	regmap_write(q->adev->regs, q_reg(q, AIACCEL_Q_CTRL), AIACCEL_Q_CTRL_RESET);
+	return regmap_read_poll_timeout_atomic(q->adev->regs, q_reg(q, AIACCEL_Q_STATUS),
+					       status, !(status & AIACCEL_Q_STATUS_BUSY),
+					       10, 1000000);
+}
+
+/*
+ * The guilty job is the oldest in the ring, the one at HEAD.  Reset the
+ * engine, fail that job, and restart the ring just after it: the innocent
+ * jobs behind it run as if nothing had happened.
+ */
+static void queue_recover(struct aiaccel_queue *q, struct aiaccel_job *guilty)
+{
+	struct aiaccel_fence *f = guilty->hw_fence;
+	u32 next;
+
+	guard(spinlock_irqsave)(&q->lock);
+	queue_retire_locked(q);
+	if (dma_fence_is_signaled(&f->base))
+		return;
+	/* Ring index just past the guilty entry, from where it was written. */
+	next = q->tail - (u32)(q->emitted - f->base.seqno);
+	if (queue_reset_engine(q))
+		drm_err(&q->adev->drm, "engine %u does not come out of reset\n", q->index);
+
+	list_del_init(&f->link);
+	dma_fence_set_error(&f->base, -ETIMEDOUT);
+	dma_fence_signal(&f->base);
+	dma_fence_put(&f->base);
+	q->retired = max(q->retired, f->base.seqno);
+
+	queue_program_locked(q, next, lower_32_bits(f->base.seqno));
+	q->resets++;
+}
+
+static enum drm_gpu_sched_stat aiaccel_timedout_job(struct drm_sched_job *sched_job)
+{
+	struct aiaccel_job *job = to_job(sched_job);
+	struct aiaccel_queue *q = to_queue(sched_job->sched);
+	struct drm_sched_job *pending;
+	u32 progress;
+	int idx;
+
+	if (!drm_dev_enter(&q->adev->drm, &idx))
+		return DRM_GPU_SCHED_STAT_ENODEV;
+
+	/* Completed just now, or the engine is still retiring ops: not hung. */
+	scoped_guard(spinlock_irqsave, &q->lock)
+		queue_retire_locked(q);
+	if (regmap_read(q->adev->regs, q_reg(q, AIACCEL_Q_PROGRESS), &progress))
+		progress = q->last_progress;
+	if (dma_fence_is_signaled(&job->hw_fence->base) || progress != q->last_progress) {
+		q->last_progress = progress;
+		drm_dev_exit(idx);
+		return DRM_GPU_SCHED_STAT_NO_HANG;
+	}
+
+	drm_info(&q->adev->drm, "engine %u: job %llu hung, resetting the engine\n",
+		 q->index, job->hw_fence->base.seqno);
+	drm_sched_stop(&q->sched, sched_job);
+	/* No more jobs from the context that hung the engine. */
+	atomic_set(&job->ctx->guilty, 1);
+	queue_recover(q, job);
+	regmap_read(q->adev->regs, q_reg(q, AIACCEL_Q_PROGRESS), &q->last_progress);
+
+	/* Jobs behind the guilty one are still in the ring: keep their fences. */
+	drm_sched_for_each_pending_job(pending, &q->sched, NULL)
+		if (to_job(pending)->hw_fence_live)
+			pending->s_fence->parent = dma_fence_get(&to_job(pending)->hw_fence->base);
+	drm_sched_start(&q->sched, 0);
+	drm_dev_exit(idx);
+	return DRM_GPU_SCHED_STAT_RESET;
+}
+
+static void aiaccel_job_release(struct aiaccel_job *job)
+{
+	unsigned int i;
+
+	for (i = 0; i < job->nr_mappings; i++)
+		aiaccel_gem_mapping_put(job->mappings[i]);
+	kvfree(job->mappings);
+	if (job->hw_fence_live)
+		dma_fence_put(&job->hw_fence->base);
+	else
+		kfree(job->hw_fence);
+	kfree(job);
+}
+
+static void aiaccel_ctx_put(struct aiaccel_ctx *ctx);
+
+static void aiaccel_free_job(struct drm_sched_job *sched_job)
+{
+	struct aiaccel_job *job = to_job(sched_job);
+	struct aiaccel_ctx *ctx = job->ctx;
+
+	drm_sched_job_cleanup(sched_job);
+	aiaccel_job_release(job);
+	aiaccel_ctx_put(ctx);
+}
+
+/* drm_sched_fini(): the job will never complete on the device. */
+static void aiaccel_cancel_job(struct drm_sched_job *sched_job)
+{
+	struct aiaccel_job *job = to_job(sched_job);
+	struct aiaccel_queue *q = to_queue(sched_job->sched);
+	struct aiaccel_fence *f = job->hw_fence;
+
+	guard(spinlock_irqsave)(&q->lock);
+	if (!job->hw_fence_live || dma_fence_is_signaled(&f->base))
+		return;
+	list_del_init(&f->link);
+	dma_fence_set_error(&f->base, -ECANCELED);
+	dma_fence_signal(&f->base);
+	dma_fence_put(&f->base);
+}
+
+static const struct drm_sched_backend_ops aiaccel_sched_ops = {
+	.run_job = aiaccel_run_job,
+	.timedout_job = aiaccel_timedout_job,
+	.free_job = aiaccel_free_job,
+	.cancel_job = aiaccel_cancel_job,
+};
+
+/* --- Queues --------------------------------------------------------------- */
+
+static void aiaccel_queues_fini(struct drm_device *drm, void *data)
+{
+	struct aiaccel_device *adev = to_aiaccel(drm);
+	unsigned int i;
+
+	for (i = 0; i < adev->hw.num_engines; i++)
+		if (adev->queues[i].sched.ops)
+			drm_sched_fini(&adev->queues[i].sched);
+}
+
+/**
+ * aiaccel_queues_init() - Set up every engine's ring and scheduler.
+ * @adev: The device, reset, with its registers and queue_depth known.
+ *
+ * Return: 0 or a negative errno.
+ */
+int aiaccel_queues_init(struct aiaccel_device *adev)
+{
+	struct device *dev = adev->drm.dev;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < adev->hw.num_engines; i++) {
+		struct aiaccel_queue *q = &adev->queues[i];
+		struct drm_sched_init_args args = {
+			.ops = &aiaccel_sched_ops,
+			.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+			.credit_limit = adev->queue_depth,
+			.timeout = msecs_to_jiffies(adev->job_timeout_ms),
+			.name = devm_kasprintf(dev, GFP_KERNEL, "aiaccel%u-e%u",
+					       adev->hw.instance, i),
+			.dev = dev,
+		};
+
+		if (!args.name)
+			return -ENOMEM;
+		q->adev = adev;
+		q->index = i;
+		spin_lock_init(&q->fence_lock);
+		spin_lock_init(&q->lock);
+		INIT_LIST_HEAD(&q->pending);
+		q->fence_context = dma_fence_context_alloc(1);
+		q->ring_size = max_t(u32, roundup_pow_of_two(adev->queue_depth),
+				     AIACCEL_RING_SIZE_MIN);
+		q->ring = dmam_alloc_coherent(dev, q->ring_size * sizeof(*q->ring),
+					      &q->ring_dma, GFP_KERNEL);
+		if (!q->ring)
+			return -ENOMEM;
+
+		ret = drm_sched_init(&q->sched, &args);
+		if (ret)
+			return ret;
+		adev->scheds[i] = &q->sched;
+		scoped_guard(spinlock_irqsave, &q->lock)
+			queue_program_locked(q, 0, 0);
+	}
+	return drmm_add_action_or_reset(&adev->drm, aiaccel_queues_fini, NULL);
+}
+
+/**
+ * aiaccel_queues_unplug() - The device is going away: stop feeding it.
+ * @adev: The device.
+ *
+ * Stops the schedulers, resets the engines so they no longer touch memory
+ * and fails every job still in a ring with -ENODEV.  The schedulers
+ * themselves stay until the last file is closed.
+ */
+void aiaccel_queues_unplug(struct aiaccel_device *adev)
+{
+	unsigned int i;
+
+	for (i = 0; i < adev->hw.num_engines; i++) {
+		struct aiaccel_queue *q = &adev->queues[i];
+		struct aiaccel_fence *f, *tmp;
+
+		drm_sched_wqueue_stop(&q->sched);
+		guard(spinlock_irqsave)(&q->lock);
+		queue_reset_engine(q);
+		list_for_each_entry_safe(f, tmp, &q->pending, link) {
+			list_del_init(&f->link);
+			dma_fence_set_error(&f->base, -ENODEV);
+			dma_fence_signal(&f->base);
+			dma_fence_put(&f->base);
+		}
+	}
+}
+
+/* --- Contexts ------------------------------------------------------------- */
+
+/**
+ * aiaccel_ctx_create() - Create the scheduling context of a new file.
+ * @adev: The device.
+ * @vm: The file's address space; the context takes a reference.
+ *
+ * Return: the context or an ERR_PTR().
+ */
+struct aiaccel_ctx *aiaccel_ctx_create(struct aiaccel_device *adev, struct aiaccel_vm *vm)
+{
+	struct aiaccel_ctx *ctx;
+
+	ctx = kzalloc_obj(*ctx);
+	if (!ctx)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&ctx->refcount);
+	ctx->adev = adev;
+	ctx->vm = aiaccel_vm_get(vm);
+	mutex_init(&ctx->lock);
+	return ctx;
+}
+
+static void aiaccel_ctx_release(struct kref *kref)
+{
+	struct aiaccel_ctx *ctx = container_of(kref, struct aiaccel_ctx, refcount);
+
+	aiaccel_vm_put(ctx->vm);
+	mutex_destroy(&ctx->lock);
+	kfree(ctx);
+}
+
+static void aiaccel_ctx_put(struct aiaccel_ctx *ctx)
+{
+	kref_put(&ctx->refcount, aiaccel_ctx_release);
+}
+
+/**
+ * aiaccel_ctx_close() - The file is closing: tear down its entities.
+ * @ctx: The context.
+ *
+ * Jobs still queued in the entities are flushed to the engines, or killed
+ * if the process is exiting; jobs already on an engine keep the context
+ * alive until they complete.
+ */
+void aiaccel_ctx_close(struct aiaccel_ctx *ctx)
+{
+	unsigned int p, e;
+
+	for (p = 0; p < DRM_SCHED_PRIORITY_COUNT; p++) {
+		for (e = 0; e <= AIACCEL_MAX_QUEUES; e++) {
+			if (!ctx->entities[p][e])
+				continue;
+			drm_sched_entity_destroy(ctx->entities[p][e]);
+			kfree(ctx->entities[p][e]);
+		}
+	}
+	aiaccel_ctx_put(ctx);
+}
+
+/* The entity for (priority, engine), created on first use. */
+static struct drm_sched_entity *ctx_entity(struct aiaccel_ctx *ctx,
+					   enum drm_sched_priority prio, u32 engine)
+{
+	struct aiaccel_device *adev = ctx->adev;
+	bool any = engine == DRM_AIACCEL_ENGINE_ANY;
+	unsigned int slot = any ? adev->hw.num_engines : engine;
+	struct drm_sched_entity *entity;
+	int ret;
+
+	guard(mutex)(&ctx->lock);
+	if (ctx->entities[prio][slot])
+		return ctx->entities[prio][slot];
+
+	entity = kzalloc_obj(*entity);
+	if (!entity)
+		return ERR_PTR(-ENOMEM);
+	/* The scheduler list must outlive the entity: it lives in the device. */
+	ret = drm_sched_entity_init(entity, prio, any ? adev->scheds : &adev->scheds[engine],
+				    any ? adev->hw.num_engines : 1, &ctx->guilty);
+	if (ret) {
+		kfree(entity);
+		return ERR_PTR(ret);
+	}
+	ctx->entities[prio][slot] = entity;
+	return entity;
+}
+
+/* --- SUBMIT --------------------------------------------------------------- */
+
+/* Copy @count elements of @stride bytes into @ksize-byte kernel structs. */
+static void *copy_array(u64 uptr, u32 count, u32 stride, size_t ksize, int *err)
+{
+	void *array;
+	u32 i;
+
+	*err = 0;
+	if (!count)
+		return NULL;
+	if (stride < ksize || stride > PAGE_SIZE) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	array = kvmalloc_array(count, ksize, GFP_KERNEL);
+	if (!array) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < count; i++) {
+		*err = copy_struct_from_user(array + i * ksize, ksize,
+					     u64_to_user_ptr(uptr + (u64)i * stride), stride);
+		if (*err) {
+			/* -E2BIG: non-zero bytes past what this kernel knows. */
+			if (*err == -E2BIG)
+				*err = -EINVAL;
+			kvfree(array);
+			return NULL;
+		}
+	}
+	return array;
+}
+
+static int cmp_submit_bo(const void *a, const void *b)
+{
+	const struct drm_aiaccel_submit_bo *x = a, *y = b;
+
+	return (x->handle > y->handle) - (x->handle < y->handle);
+}
+
+/* Sort by handle and merge duplicates' flags; returns the new count. */
+static u32 merge_bos(struct drm_aiaccel_submit_bo *bos, u32 count)
+{
+	u32 i, n = 0;
+
+	sort(bos, count, sizeof(*bos), cmp_submit_bo, NULL);
+	for (i = 0; i < count; i++) {
+		if (n && bos[n - 1].handle == bos[i].handle)
+			bos[n - 1].flags |= bos[i].flags;
+		else
+			bos[n++] = bos[i];
+	}
+	return n;
+}
+
+/**
+ * struct aiaccel_out_sync - An out-syncobj and what publishing needs.
+ * @syncobj: The syncobj, referenced.
+ * @chain: Preallocated chain node for a timeline point.
+ * @point: Timeline point, 0 for binary.
+ */
+struct aiaccel_out_sync {
+	struct drm_syncobj *syncobj;
+	struct dma_fence_chain *chain;
+	u64 point;
+};
+
+static void put_out_syncs(struct aiaccel_out_sync *outs, u32 count)
+{
+	u32 i;
+
+	for (i = 0; i < count; i++) {
+		if (outs[i].syncobj)
+			drm_syncobj_put(outs[i].syncobj);
+		dma_fence_chain_free(outs[i].chain);
+	}
+	kvfree(outs);
+}
+
+static void aiaccel_event_cb(struct dma_fence *fence, struct dma_fence_cb *cb)
+{
+	struct aiaccel_event *e = container_of(cb, struct aiaccel_event, cb);
+	struct drm_device *drm = e->drm;
+	ktime_t now = ktime_get();
+	unsigned long flags;
+
+	e->event.status = fence->error;
+	e->event.engine = READ_ONCE(*e->job_engine);
+	e->event.done_ns = ktime_to_ns(now);
+	/* Frees the event instead if the file has been closed meanwhile. */
+	spin_lock_irqsave(&drm->event_lock, flags);
+	drm_send_event_timestamp_locked(drm, &e->base, now);
+	spin_unlock_irqrestore(&drm->event_lock, flags);
+}
+
+static int submit_validate(struct aiaccel_device *adev, struct drm_aiaccel_submit *args)
+{
+	if (args->flags & ~DRM_AIACCEL_SUBMIT_FLAGS || args->reserved[0] || args->reserved[1])
+		return -EINVAL;
+	if (args->engine != DRM_AIACCEL_ENGINE_ANY && args->engine >= adev->hw.num_engines)
+		return -EINVAL;
+	if (args->priority > DRM_AIACCEL_PRIORITY_HIGH)
+		return -EINVAL;
+	if (args->bo_count > DRM_AIACCEL_MAX_SUBMIT_BOS ||
+	    args->in_sync_count > DRM_AIACCEL_MAX_SUBMIT_SYNCS ||
+	    args->out_sync_count > DRM_AIACCEL_MAX_SUBMIT_SYNCS)
+		return -EINVAL;
+	if (!IS_ALIGNED(args->cs_offset, 8) || !IS_ALIGNED(args->cs_size, 8) ||
+	    args->cs_size > DRM_AIACCEL_MAX_CS_SIZE)
+		return -EINVAL;
+	return 0;
+}
+
+static enum drm_sched_priority submit_priority(u32 prio)
+{
+	switch (prio) {
+	case DRM_AIACCEL_PRIORITY_LOW:
+		return DRM_SCHED_PRIORITY_LOW;
+	case DRM_AIACCEL_PRIORITY_HIGH:
+		return DRM_SCHED_PRIORITY_HIGH;
+	default:
+		return DRM_SCHED_PRIORITY_NORMAL;
+	}
+}
+
+/* Look up the listed buffers (and the command stream's) and their mappings. */
+static int submit_lookup_bos(struct drm_file *file, struct aiaccel_job *job,
+			     struct drm_aiaccel_submit_bo *bos, u32 count,
+			     struct drm_gem_object ***objsp)
+{
+	struct aiaccel_file *afile = file->driver_priv;
+	struct drm_gem_object **objs;
+	u32 i;
+
+	job->mappings = kvcalloc(count, sizeof(*job->mappings), GFP_KERNEL);
+	objs = kvcalloc(count, sizeof(*objs), GFP_KERNEL);
+	if (!job->mappings || !objs) {
+		kvfree(objs);
+		return -ENOMEM;
+	}
+	*objsp = objs;
+	for (i = 0; i < count; i++) {
+		objs[i] = drm_gem_object_lookup(file, bos[i].handle);
+		if (!objs[i])
+			return -ENOENT;
+		job->mappings[i] = aiaccel_gem_mapping_get(to_aiaccel_bo(objs[i]), afile->vm);
+		if (!job->mappings[i])
+			return -ENOENT;	/* handle closed under us */
+		job->nr_mappings++;
+	}
+	return 0;
+}
+
+static void put_objs(struct drm_gem_object **objs, u32 count)
+{
+	u32 i;
+
+	if (!objs)
+		return;
+	for (i = 0; i < count; i++)
+		if (objs[i])
+			drm_gem_object_put(objs[i]);
+	kvfree(objs);
+}
+
+static int submit_in_syncs(struct drm_file *file, struct aiaccel_job *job,
+			   const struct drm_aiaccel_sync *ins, u32 count)
+{
+	u32 i;
+	int ret;
+
+	for (i = 0; i < count; i++) {
+		struct dma_fence *fence;
+
+		if (ins[i].flags & ~DRM_AIACCEL_SYNC_WAIT_FOR_SUBMIT)
+			return -EINVAL;
+		/* The helper takes a 32-bit point: look the full one up here. */
+		ret = drm_syncobj_find_fence(file, ins[i].handle, ins[i].point,
+					     ins[i].flags & DRM_AIACCEL_SYNC_WAIT_FOR_SUBMIT ?
+					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT : 0,
+					     &fence);
+		if (ret)
+			return ret;
+		ret = drm_sched_job_add_dependency(&job->base, fence);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static struct aiaccel_out_sync *submit_out_syncs(struct drm_file *file,
+						 const struct drm_aiaccel_sync *outs, u32 count,
+						 int *err)
+{
+	struct aiaccel_out_sync *res;
+	u32 i;
+
+	*err = 0;
+	if (!count)
+		return NULL;
+	res = kvcalloc(count, sizeof(*res), GFP_KERNEL);
+	if (!res) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < count; i++) {
+		if (outs[i].flags) {
+			*err = -EINVAL;
+			break;
+		}
+		res[i].syncobj = drm_syncobj_find(file, outs[i].handle);
+		if (!res[i].syncobj) {
+			*err = -ENOENT;
+			break;
+		}
+		res[i].point = outs[i].point;
+		if (res[i].point) {
+			res[i].chain = dma_fence_chain_alloc();
+			if (!res[i].chain) {
+				*err = -ENOMEM;
+				break;
+			}
+		}
+	}
+	if (*err) {
+		put_out_syncs(res, count);
+		return NULL;
+	}
+	return res;
+}
+
+/* Lock the buffers, add implicit dependencies, arm and push the job. */
+static int submit_push(struct aiaccel_job *job, struct drm_gem_object **objs,
+		       const struct drm_aiaccel_submit_bo *bos, u32 count, bool implicit)
+{
+	struct dma_fence *done;
+	struct drm_exec exec;
+	u32 i;
+	int ret = 0;
+
+	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT, count);
+	drm_exec_until_all_locked(&exec) {
+		for (i = 0; i < count; i++) {
+			ret = drm_exec_prepare_obj(&exec, objs[i], 1);
+			drm_exec_retry_on_contention(&exec);
+			if (ret)
+				goto out;
+		}
+	}
+
+	for (i = 0; implicit && i < count; i++) {
+		bool write = bos[i].flags & DRM_AIACCEL_SUBMIT_BO_WRITE;
+
+		ret = drm_sched_job_add_implicit_dependencies(&job->base, objs[i], write);
+		if (ret)
+			goto out;
+	}
+
+	drm_sched_job_arm(&job->base);
+	done = &job->base.s_fence->finished;
+	for (i = 0; i < count; i++)
+		dma_resv_add_fence(objs[i]->resv, done,
+				   bos[i].flags & DRM_AIACCEL_SUBMIT_BO_WRITE ?
+				   DMA_RESV_USAGE_WRITE : DMA_RESV_USAGE_READ);
+	drm_sched_entity_push_job(&job->base);
+out:
+	drm_exec_fini(&exec);
+	return ret;
+}
+
+int aiaccel_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct aiaccel_device *adev = to_aiaccel(drm);
+	struct aiaccel_file *afile = file->driver_priv;
+	struct aiaccel_ctx *ctx = afile->ctx;
+	struct drm_aiaccel_submit *args = data;
+	struct drm_aiaccel_submit_bo *bos = NULL;
+	struct drm_aiaccel_sync *ins = NULL, *outs = NULL;
+	struct aiaccel_out_sync *out_syncs = NULL;
+	struct drm_gem_object **objs = NULL;
+	struct drm_sched_entity *entity;
+	struct aiaccel_job *job = NULL;
+	struct dma_fence *done;
+	u32 nbos = 0, i;
+	bool armed = false;
+	int ret, idx;
+
+	ret = submit_validate(adev, args);
+	if (ret) {
+		drm_dbg_driver(drm, "SUBMIT: invalid arguments\n");
+		return ret;
+	}
+	if (args->priority == DRM_AIACCEL_PRIORITY_HIGH && !capable(CAP_SYS_NICE))
+		return -EPERM;
+	if (atomic_read(&ctx->guilty))
+		return -ECANCELED;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	entity = ctx_entity(ctx, submit_priority(args->priority), args->engine);
+	if (IS_ERR(entity)) {
+		ret = PTR_ERR(entity);
+		goto out_exit;
+	}
+
+	/* The buffer list, plus the command stream's buffer as a reader. */
+	bos = copy_array(args->bos, args->bo_count, args->bo_stride, sizeof(*bos), &ret);
+	if (ret)
+		goto out;
+	nbos = args->bo_count;
+	{
+		struct drm_aiaccel_submit_bo *all;
+
+		all = kvrealloc(bos, (nbos + 1) * sizeof(*bos), GFP_KERNEL);
+		if (!all) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		bos = all;
+	}
+	for (i = 0; i < nbos; i++) {
+		if (!bos[i].flags || bos[i].flags & ~(DRM_AIACCEL_SUBMIT_BO_READ |
+						      DRM_AIACCEL_SUBMIT_BO_WRITE)) {
+			ret = -EINVAL;
+			goto out;
+		}
+	}
+	bos[nbos].handle = args->cs_handle;
+	bos[nbos].flags = DRM_AIACCEL_SUBMIT_BO_READ;
+	nbos = merge_bos(bos, nbos + 1);
+
+	ins = copy_array(args->in_syncs, args->in_sync_count, args->in_sync_stride,
+			 sizeof(*ins), &ret);
+	if (ret)
+		goto out;
+	outs = copy_array(args->out_syncs, args->out_sync_count, args->out_sync_stride,
+			  sizeof(*outs), &ret);
+	if (ret)
+		goto out;
+
+	job = kzalloc_obj(*job);
+	if (!job) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	job->engine = ~0U;
+	job->hw_fence = kzalloc_obj(*job->hw_fence);
+	if (!job->hw_fence) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	INIT_LIST_HEAD(&job->hw_fence->link);
+
+	ret = submit_lookup_bos(file, job, bos, nbos, &objs);
+	if (ret)
+		goto out;
+
+	/* The command stream must lie inside its buffer. */
+	for (i = 0; i < nbos; i++) {
+		if (bos[i].handle != args->cs_handle)
+			continue;
+		if (args->cs_offset > objs[i]->size ||
+		    args->cs_size > objs[i]->size - args->cs_offset) {
+			ret = -EINVAL;
+			goto out;
+		}
+		job->cs_va = aiaccel_mapping_va(job->mappings[i]) + args->cs_offset;
+		job->cs_size = args->cs_size;
+	}
+
+	out_syncs = submit_out_syncs(file, outs, args->out_sync_count, &ret);
+	if (ret)
+		goto out;
+
+	ret = drm_sched_job_init(&job->base, entity, 1, ctx, file->client_id);
+	if (ret)
+		goto out;
+	job->ctx = ctx;
+	kref_get(&ctx->refcount);
+
+	ret = submit_in_syncs(file, job, ins, args->in_sync_count);
+	if (ret)
+		goto out_cleanup;
+
+	if (args->flags & DRM_AIACCEL_SUBMIT_EVENT) {
+		job->event = kzalloc_obj(*job->event);
+		if (!job->event) {
+			ret = -ENOMEM;
+			goto out_cleanup;
+		}
+		job->event->event.base.type = DRM_AIACCEL_EVENT_JOB_DONE;
+		job->event->event.base.length = sizeof(job->event->event);
+		job->event->event.user_data = args->event_data;
+		job->event->event.submit_ns = ktime_get_ns();
+		job->event->job_engine = &job->engine;
+		job->event->drm = drm;
+		ret = drm_event_reserve_init(drm, file, &job->event->base,
+					     &job->event->event.base);
+		if (ret) {
+			kfree(job->event);
+			job->event = NULL;
+			goto out_cleanup;
+		}
+	}
+
+	ret = submit_push(job, objs, bos, nbos,
+			  !(args->flags & DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC));
+	if (ret)
+		goto out_cleanup;
+	armed = true;
+
+	/* Pushed: the job belongs to the scheduler now. */
+	done = &job->base.s_fence->finished;
+	for (i = 0; i < args->out_sync_count; i++) {
+		if (out_syncs[i].point) {
+			drm_syncobj_add_point(out_syncs[i].syncobj, out_syncs[i].chain,
+					      done, out_syncs[i].point);
+			out_syncs[i].chain = NULL;
+		} else {
+			drm_syncobj_replace_fence(out_syncs[i].syncobj, done);
+		}
+	}
+	if (job->event && dma_fence_add_callback(done, &job->event->cb, aiaccel_event_cb))
+		aiaccel_event_cb(done, &job->event->cb);
+	ret = 0;
+	goto out;
+
+out_cleanup:
+	if (job->event)
+		drm_event_cancel_free(drm, &job->event->base);
+	drm_sched_job_cleanup(&job->base);
+	aiaccel_ctx_put(ctx);
+out:
+	if (job && !armed)
+		aiaccel_job_release(job);
+	put_objs(objs, nbos);
+	if (out_syncs)
+		put_out_syncs(out_syncs, args->out_sync_count);
+	kvfree(outs);
+	kvfree(ins);
+	kvfree(bos);
+out_exit:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/* --- WAIT ----------------------------------------------------------------- */
+
+int aiaccel_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct drm_aiaccel_wait *args = data;
+	enum dma_resv_usage usage;
+	struct drm_gem_object *obj;
+	unsigned long timeout;
+	long ret;
+
+	if (args->flags & ~DRM_AIACCEL_WAIT_WRITERS)
+		return -EINVAL;
+	usage = args->flags & DRM_AIACCEL_WAIT_WRITERS ? DMA_RESV_USAGE_WRITE :
+							 DMA_RESV_USAGE_READ;
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+
+	timeout = drm_timeout_abs_to_jiffies(args->timeout_ns);
+	if (!timeout)
+		ret = dma_resv_test_signaled(obj->resv, usage) ? 1 : 0;
+	else
+		ret = dma_resv_wait_timeout(obj->resv, usage, true, timeout);
+	drm_gem_object_put(obj);
+
+	if (ret < 0)
+		return ret;
+	return ret ? 0 : -ETIMEDOUT;
+}

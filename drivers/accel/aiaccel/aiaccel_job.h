@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * aiaccel: jobs, engine queues and their schedulers.
+ */
+#ifndef __AIACCEL_JOB_H__
+#define __AIACCEL_JOB_H__
+
+#include <linux/dma-fence.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+
+#include <drm/gpu_scheduler.h>
+
+#include "aiaccel_regs.h"
+
+struct aiaccel_device;
+struct aiaccel_vm;
+struct drm_device;
+struct drm_file;
+
+/**
+ * struct aiaccel_queue - One engine, its ring and its scheduler.
+ * @adev: The device.
+ * @index: Engine number.
+ * @sched: Scheduler feeding the ring; credit limit = queue_depth.
+ * @fence_context: dma_fence context of the hardware fences.
+ * @fence_lock: Lock of the hardware fences.
+ * @lock: Protects @pending, @emitted, @retired, @tail, the ring memory
+ *	and the queue's registers.
+ * @pending: Hardware fences of jobs in the ring, in seqno order.
+ * @emitted: Seqno of the last job written to the ring (64 bit; the
+ *	device sees the low 32 bits).
+ * @retired: Seqno of the last job the device retired.
+ * @ring: Ring entries, in coherent DMA memory.
+ * @ring_dma: DMA address of @ring.
+ * @ring_size: Entries in the ring, a power of two >= queue_depth.
+ * @tail: Producer index (free-running).
+ * @last_progress: Q_PROGRESS when the timeout handler last looked.
+ * @resets: Engine resets done for hung jobs.
+ */
+struct aiaccel_queue {
+	struct aiaccel_device *adev;
+	unsigned int index;
+	struct drm_gpu_scheduler sched;
+	u64 fence_context;
+	spinlock_t fence_lock; /* see kernel-doc */
+	spinlock_t lock; /* see kernel-doc */
+	struct list_head pending;
+	u64 emitted;
+	u64 retired;
+	struct aiaccel_ring_entry *ring;
+	dma_addr_t ring_dma;
+	u32 ring_size;
+	u32 tail;
+	u32 last_progress;
+	unsigned int resets;
+};
+
+/**
+ * struct aiaccel_ctx - Scheduling context of one open file.
+ * @refcount: Held by the file and by each of its jobs.
+ * @adev: The device.
+ * @vm: The file's address space, referenced.
+ * @lock: Protects @entities.
+ * @entities: Created on first use, per priority and per engine choice
+ *	(index num_engines is "any engine").
+ * @guilty: Set when a job of this context hung an engine: later jobs
+ *	are cancelled and submits fail with -ECANCELED.
+ */
+struct aiaccel_ctx {
+	struct kref refcount;
+	struct aiaccel_device *adev;
+	struct aiaccel_vm *vm;
+	struct mutex lock; /* see kernel-doc */
+	struct drm_sched_entity *entities[DRM_SCHED_PRIORITY_COUNT][AIACCEL_MAX_QUEUES + 1];
+	atomic_t guilty;
+};
+
+u64 aiaccel_seqno_extend(u64 last, u64 emitted, u32 hw);
+int aiaccel_errno_of(u32 err_code);
+
+int aiaccel_queues_init(struct aiaccel_device *adev);
+void aiaccel_queues_unplug(struct aiaccel_device *adev);
+void aiaccel_queues_irq(struct aiaccel_device *adev);
+
+struct aiaccel_ctx *aiaccel_ctx_create(struct aiaccel_device *adev, struct aiaccel_vm *vm);
+void aiaccel_ctx_close(struct aiaccel_ctx *ctx);
+
+int aiaccel_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file);
+int aiaccel_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file);
+
+#endif /* __AIACCEL_JOB_H__ */

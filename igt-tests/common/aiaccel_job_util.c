@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Buffers, command streams and job submission for the aiaccel IGT tests.
+ */
+
+#include <poll.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "igt.h"
+#include "aiaccel_job_util.h"
+
+void aiaccel_buf_new(int fd, uint64_t size, uint32_t flags, struct aiaccel_buf *buf)
+{
+	struct drm_aiaccel_bo_create args = { .size = size, .flags = flags };
+
+	do_ioctl(fd, DRM_IOCTL_AIACCEL_BO_CREATE, &args);
+	buf->handle = args.handle;
+	buf->size = args.size;
+	buf->va = args.va;
+	buf->map = mmap(NULL, args.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			args.mmap_offset);
+	igt_assert(buf->map != MAP_FAILED);
+}
+
+void aiaccel_buf_free(int fd, struct aiaccel_buf *buf)
+{
+	struct drm_gem_close args = { .handle = buf->handle };
+
+	if (buf->map)
+		munmap(buf->map, buf->size);
+	if (buf->handle)
+		do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &args);
+	memset(buf, 0, sizeof(*buf));
+}
+
+void aiaccel_cs_new(int fd, uint32_t capacity, struct aiaccel_cs *cs)
+{
+	aiaccel_buf_new(fd, capacity, DRM_AIACCEL_BO_DEVICE_READ_ONLY, &cs->buf);
+	cs->used = 0;
+}
+
+void *aiaccel_cs_emit(struct aiaccel_cs *cs, uint16_t opcode, uint32_t flags, size_t size)
+{
+	struct aiaccel_op_header *hdr = (void *)((char *)cs->buf.map + cs->used);
+
+	igt_assert(size % 8 == 0 && cs->used + size <= cs->buf.size);
+	memset(hdr, 0, size);
+	hdr->opcode = opcode;
+	hdr->size = size;
+	hdr->flags = flags;
+	cs->used += size;
+	return hdr;
+}
+
+int aiaccel_submit(int fd, const struct aiaccel_cs *cs, const struct drm_aiaccel_submit_bo *bos,
+		   uint32_t nbos, const struct drm_aiaccel_sync *in, uint32_t nin,
+		   const struct drm_aiaccel_sync *out, uint32_t nout, uint32_t flags,
+		   uint64_t event_data)
+{
+	struct drm_aiaccel_submit args = {
+		.cs_handle = cs->buf.handle,
+		.cs_size = cs->used,
+		.flags = flags,
+		.bos = (uintptr_t)bos,
+		.bo_count = nbos,
+		.bo_stride = sizeof(*bos),
+		.in_syncs = (uintptr_t)in,
+		.in_sync_count = nin,
+		.in_sync_stride = sizeof(*in),
+		.out_syncs = (uintptr_t)out,
+		.out_sync_count = nout,
+		.out_sync_stride = sizeof(*out),
+		.engine = DRM_AIACCEL_ENGINE_ANY,
+		.priority = DRM_AIACCEL_PRIORITY_NORMAL,
+		.event_data = event_data,
+	};
+
+	return igt_ioctl(fd, DRM_IOCTL_AIACCEL_SUBMIT, &args) ? -errno : 0;
+}
+
+int64_t aiaccel_deadline(int64_t rel_ns)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec + rel_ns;
+}
+
+int aiaccel_wait_buf(int fd, uint32_t handle, uint32_t flags, int64_t rel_ns)
+{
+	struct drm_aiaccel_wait args = {
+		.handle = handle,
+		.flags = flags,
+		.timeout_ns = aiaccel_deadline(rel_ns),
+	};
+
+	return igt_ioctl(fd, DRM_IOCTL_AIACCEL_WAIT, &args) ? -errno : 0;
+}
+
+uint32_t aiaccel_syncobj(int fd)
+{
+	uint32_t handle;
+
+	igt_assert_eq(drmSyncobjCreate(fd, 0, &handle), 0);
+	return handle;
+}
+
+int aiaccel_syncobj_wait(int fd, uint32_t handle, uint64_t point, int64_t rel_ns)
+{
+	int ret;
+
+	if (point)
+		ret = drmSyncobjTimelineWait(fd, &handle, &point, 1, aiaccel_deadline(rel_ns),
+					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL);
+	else
+		ret = drmSyncobjWait(fd, &handle, 1, aiaccel_deadline(rel_ns),
+				     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL);
+	return ret ? -errno : 0;
+}
+
+int aiaccel_read_event(int fd, struct drm_aiaccel_event_job *ev, int64_t rel_ns)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+	int ret;
+
+	ret = poll(&pfd, 1, rel_ns / 1000000);
+	if (ret < 0)
+		return -errno;
+	if (!ret)
+		return -ETIMEDOUT;
+	n = read(fd, ev, sizeof(*ev));
+	if (n < 0)
+		return -errno;
+	igt_assert_eq((int)n, (int)sizeof(*ev));
+	igt_assert_eq_u32(ev->base.type, DRM_AIACCEL_EVENT_JOB_DONE);
+	igt_assert_eq_u32(ev->base.length, sizeof(*ev));
+	return 0;
+}
+
+bool aiaccel_sim_hook(unsigned int instance, const char *hook, unsigned int value)
+{
+	char path[128];
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/aiaccel_sim/%u/%s", instance, hook);
+	f = fopen(path, "w");
+	if (!f)
+		return false;
+	ok = fprintf(f, "%u\n", value) > 0;
+	return fclose(f) == 0 && ok;
+}

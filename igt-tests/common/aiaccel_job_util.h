@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Buffers, command streams and job submission for the aiaccel IGT tests.
+ */
+#ifndef AIACCEL_JOB_UTIL_H
+#define AIACCEL_JOB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <drm/aiaccel_accel.h>
+#include <drm/aiaccel_isa.h>
+
+/* A buffer with its CPU mapping. */
+struct aiaccel_buf {
+	uint32_t handle;
+	uint64_t size;
+	uint64_t va;
+	void *map;
+};
+
+/* Create a buffer and map it for the CPU; asserts on failure. */
+void aiaccel_buf_new(int fd, uint64_t size, uint32_t flags, struct aiaccel_buf *buf);
+/* Unmap and close it. */
+void aiaccel_buf_free(int fd, struct aiaccel_buf *buf);
+
+/* A command stream being built in a buffer. */
+struct aiaccel_cs {
+	struct aiaccel_buf buf;
+	uint32_t used;
+};
+
+void aiaccel_cs_new(int fd, uint32_t capacity, struct aiaccel_cs *cs);
+/* Append an op (its header's size field is filled in); returns it. */
+void *aiaccel_cs_emit(struct aiaccel_cs *cs, uint16_t opcode, uint32_t flags, size_t size);
+
+/* Submit the command stream with the given buffers; 0 or -errno. */
+int aiaccel_submit(int fd, const struct aiaccel_cs *cs, const struct drm_aiaccel_submit_bo *bos,
+		   uint32_t nbos, const struct drm_aiaccel_sync *in, uint32_t nin,
+		   const struct drm_aiaccel_sync *out, uint32_t nout, uint32_t flags,
+		   uint64_t event_data);
+
+/* DRM_IOCTL_AIACCEL_WAIT with a deadline @rel_ns from now; 0 or -errno. */
+int aiaccel_wait_buf(int fd, uint32_t handle, uint32_t flags, int64_t rel_ns);
+
+/* Create a syncobj, asserting; wait on one (binary if point is 0). */
+uint32_t aiaccel_syncobj(int fd);
+int aiaccel_syncobj_wait(int fd, uint32_t handle, uint64_t point, int64_t rel_ns);
+
+/* Read the next job event within @rel_ns; 0 or -errno (-ETIMEDOUT). */
+int aiaccel_read_event(int fd, struct drm_aiaccel_event_job *ev, int64_t rel_ns);
+
+/* Absolute CLOCK_MONOTONIC ns, @rel_ns from now. */
+int64_t aiaccel_deadline(int64_t rel_ns);
+
+/* Write a model test hook (/sys/kernel/debug/aiaccel_sim/<inst>/<hook>). */
+bool aiaccel_sim_hook(unsigned int instance, const char *hook, unsigned int value);
+
+#endif /* AIACCEL_JOB_UTIL_H */
