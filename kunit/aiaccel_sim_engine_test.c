@@ -247,6 +247,10 @@ static void engine_gemm_matches_reference(struct kunit *test)
 			DIV_ROUND_UP(16 * 40 + 24 * 40 + 16 * 24, 64));
 	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_PERF_JOBS_LO), 1);
 	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_QUEUE_BASE(0) + AIACCEL_Q_PROGRESS), 1);
+	/* The entry says what the job cost and that it succeeded. */
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(t->ring[0][0].wb_cycles),
+			(u64)rd(test, AIACCEL_REG_PERF_CYCLES_LO));
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(t->ring[0][0].wb_status), 0);
 	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_QUEUE_BASE(0) + AIACCEL_Q_JOBS_DONE), 1);
 }
 
@@ -274,6 +278,8 @@ static void engine_unmapped_access_faults(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, err), AIACCEL_ERR_MMU_FAULT);
 	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err), 0);
 	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_QUEUE_BASE(1) + AIACCEL_Q_ERR_SEQNO), 5);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(((struct eng_test *)test->priv)->ring[1][0].wb_status),
+			err);
 	/* The failed job is retired all the same. */
 	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_QUEUE_BASE(1) + AIACCEL_Q_DONE_SEQNO), 5);
 
@@ -390,7 +396,7 @@ static void engine_bad_entry(struct kunit *test)
 	u32 q = AIACCEL_QUEUE_BASE(0);
 
 	eng_ring(test, 0, 4);
-	t->ring[0][0].reserved[2] = cpu_to_le64(1);
+	t->ring[0][0].reserved[1] = cpu_to_le64(1);
 	t->ring[0][0].seqno = cpu_to_le32(3);
 	t->tail[0] = 1;
 	wr(test, q + AIACCEL_Q_RING_TAIL, 1);

@@ -176,8 +176,12 @@ struct aiaccel_ring_entry {
 	__le64 pt_root;		/* DMA address of the level-0 page table */
 	__le64 cs_addr;		/* device VA of the command stream */
 	__le32 cs_size;		/* bytes, multiple of 8 */
-	__le32 reserved0;
-	__le64 reserved[4];	/* must be zero */
+	__le32 reserved0;	/* must be zero */
+	/* Written back by the device when it retires the entry: */
+	__le64 wb_cycles;	/* engine cycles the job took */
+	__le32 wb_status;	/* Q_ERR_STATUS value for this job, 0 = success */
+	__le32 wb_reserved;
+	__le64 reserved[2];	/* must be zero */
 };
 
 /* --- Device page tables ---------------------------------------------------- */

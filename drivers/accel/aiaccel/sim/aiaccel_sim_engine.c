@@ -267,6 +267,30 @@ static void sim_stretch(struct aiaccel_sim_engine *eng, struct sim_job *job)
 	}
 }
 
+static u32 sim_err_status(const struct sim_job *job, u32 err)
+{
+	if (!err)
+		return 0;
+	return FIELD_PREP(AIACCEL_Q_ERR_CODE, err) |
+	       FIELD_PREP(AIACCEL_Q_ERR_OP_INDEX, min(job->op_index, 0xffffU));
+}
+
+/* Write the job's result into its ring entry, before it is retired. */
+static void sim_writeback(struct aiaccel_sim_engine *eng, struct sim_job *job, u32 err)
+{
+	struct {
+		__le64 cycles;
+		__le32 status;
+		__le32 pad;
+	} wb = {
+		.cycles = cpu_to_le64(job->cycles),
+		.status = cpu_to_le32(sim_err_status(job, err)),
+	};
+
+	aiaccel_sim_dma_write(eng->sim, job->entry_addr +
+			      offsetof(struct aiaccel_ring_entry, wb_cycles), &wb, sizeof(wb));
+}
+
 /* Under sim->lock: retire the entry, latch an error, raise interrupts. */
 static void sim_retire(struct aiaccel_sim_engine *eng, struct sim_job *job, u32 err)
 {
@@ -275,8 +299,7 @@ static void sim_retire(struct aiaccel_sim_engine *eng, struct sim_job *job, u32 
 	u32 seqno = le32_to_cpu(job->entry.seqno);
 
 	if (err) {
-		q->err_status = FIELD_PREP(AIACCEL_Q_ERR_CODE, err) |
-				FIELD_PREP(AIACCEL_Q_ERR_OP_INDEX, min(job->op_index, 0xffffU));
+		q->err_status = sim_err_status(job, err);
 		q->err_seqno = seqno;
 		sim->irq_status |= AIACCEL_IRQ_QUEUE_ERROR(eng->index);
 	}
@@ -326,6 +349,8 @@ static int sim_engine_thread(void *data)
 			err = sim_run_job(eng, &job);
 		if (!err)
 			sim_stretch(eng, &job);
+		if (READ_ONCE(eng->generation) == job.generation)
+			sim_writeback(eng, &job, err);
 
 		scoped_guard(spinlock_irqsave, &sim->lock) {
 			eng->active = false;
