@@ -37,13 +37,7 @@ kmemleak_clear() {
 	return 0
 }
 
-# Patterns of kernel reports that fail a run: WARN/BUG/oops, lockdep,
-# KASAN, kmemleak, debugobjects, hung tasks, list corruption.
-SPLAT_RE='WARNING:|BUG:|Oops|general protection fault|Kernel panic|kernel BUG|'\
-'possible recursive locking|circular locking dependency|inconsistent lock state|'\
-'suspicious RCU usage|KASAN:|UBSAN:|kmemleak: [0-9]+ new suspected|ODEBUG:|'\
-'list_add corruption|list_del corruption|blocked for more than|'\
-'DEBUG_LOCKS_WARN_ON|INFO: task|Call Trace:'
+source "$(dirname "${BASH_SOURCE[0]}")/splat-re.sh"
 
 # dmesg_gate: scan for leaks, then fail if the kernel log holds a report.
 dmesg_gate() {

@@ -11,9 +11,9 @@
 rm -rf "$RESULTS_DIR"
 mkdir -p "$RESULTS_DIR"
 start=$(date +%s)
-suites=kunit,host,lint,igt,dmesg
+suites=kunit,host,lint,igt,dmesg,sleep
 # The library's guest suite counts once it exists.
-grep -q '^guest-tests:' "$AIACCEL_TOP/libaidrv/Makefile" && suites=kunit,host,lint,igt,lib,dmesg
+grep -q '^guest-tests:' "$AIACCEL_TOP/libaidrv/Makefile" && suites=kunit,host,lint,igt,lib,dmesg,sleep
 
 log "== KUnit"
 "$AIACCEL_TOP/scripts/kunit.sh" >/dev/null || true

@@ -66,6 +66,25 @@ if [ "$qemu_rc" -eq 124 ] || [ "$qemu_rc" -eq 137 ]; then
 	log "guest timed out after ${timeout_s}s"
 	exit 1
 fi
+# The sleep stage (guest/sleep-stage.sh) reports on the console only:
+# its verdict, and any kernel report printed after it began.
+if grep -q '^aiaccel-sleep: begin' "$console"; then
+	. "$AIACCEL_TOP/guest/splat-re.sh"
+	verdict=$(grep -o '^aiaccel-sleep: result [a-z]*' "$console" | awk '{ print $3 }')
+	splats=$(sed -n '/^aiaccel-sleep: begin/,$p' "$console" | tr -d '\r' | grep -E "$SPLAT_RE" || true)
+	if [ -n "$splats" ]; then
+		log "sleep stage: kernel reports after the suspend:"
+		echo "$splats" | head -n 20
+		verdict=fail
+	fi
+	case $verdict in
+	pass) echo "1 0" ;;
+	skip) echo "0 0" ;;
+	*) echo "0 1" ;;
+	esac >"$out/sleep.counts"
+	log "sleep stage: ${verdict:-no verdict}"
+fi
+
 if [ ! -f "$out/status" ]; then
 	log "guest ended without reporting a status (qemu exit $qemu_rc)"
 	exit 1

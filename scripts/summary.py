@@ -67,6 +67,8 @@ SUITES = {
     "lib": ("library tests (guest)",
             lambda: counts_file(os.path.join("guest", "libaidrv.counts"))),
     "dmesg": ("kernel log gate (guest)", dmesg),
+    "sleep": ("system suspend stage (guest)",
+              lambda: counts_file(os.path.join("guest", "sleep.counts"))),
 }
 
 total_pass = total_fail = 0
