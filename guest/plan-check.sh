@@ -7,10 +7,14 @@ source /aiaccel/guest/lib.sh
 load_driver || exit 1
 
 rm -rf /results/igt
+# Tests of the tools (aidrv-top) find them here.
+export AIACCEL_TOOLS=$BUILD/libaidrv
 # igt_runner exits 0 even when subtests fail: the host reads results.json.
 # AIACCEL_FILTER (GUEST_FILTER on the host) narrows the run to matching tests.
+# The system-suspend subtest runs apart, last: see guest/sleep-stage.sh.
+source /aiaccel/guest/sleep-stage.sh
 igt_runner --overwrite --multiple-mode --piglit-style-dmesg --dmesg-warn-level=4 \
-	--per-test-timeout 600 ${AIACCEL_FILTER:+-t "$AIACCEL_FILTER"} \
+	--per-test-timeout 600 ${AIACCEL_FILTER:+-t "$AIACCEL_FILTER"} -x "$SLEEP_EXCLUDE" \
 	"$BUILD/igt" /results/igt || echo "igt_runner exited with $?"
 
 if [ -x "$BUILD/libaidrv/tests/run-guest-tests.sh" ]; then

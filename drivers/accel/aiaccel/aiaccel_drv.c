@@ -20,12 +20,17 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
 #include <drm/aiaccel_accel.h>
 
+#include "aiaccel_debugfs.h"
 #include "aiaccel_drv.h"
 #include "aiaccel_gem.h"
 #include "aiaccel_mmu.h"
+#include "aiaccel_pm.h"
 #include "aiaccel_regs.h"
+#include "aiaccel_stats.h"
+#include "aiaccel_sysfs.h"
 
 static int queue_depth_set(const char *val, const struct kernel_param *kp)
 {
@@ -173,6 +178,8 @@ static const struct drm_ioctl_desc aiaccel_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(AIACCEL_BO_INFO, aiaccel_ioctl_bo_info, 0),
 	DRM_IOCTL_DEF_DRV(AIACCEL_SUBMIT, aiaccel_ioctl_submit, 0),
 	DRM_IOCTL_DEF_DRV(AIACCEL_WAIT, aiaccel_ioctl_wait, 0),
+	DRM_IOCTL_DEF_DRV(AIACCEL_GET_STATS, aiaccel_ioctl_get_stats, 0),
+	DRM_IOCTL_DEF_DRV(AIACCEL_POWER, aiaccel_ioctl_power, 0),
 };
 
 /* DRM_ACCEL_FOPS has no fdinfo hook; add it. */
@@ -190,6 +197,7 @@ static const struct drm_driver aiaccel_drm_driver = {
 	.gem_create_object = aiaccel_gem_create_object,
 	/* Foreign buffers keep the sg table mapped for us at import. */
 	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.show_fdinfo = aiaccel_show_fdinfo,
 	.ioctls = aiaccel_ioctls,
 	.num_ioctls = ARRAY_SIZE(aiaccel_ioctls),
 	.fops = &aiaccel_fops,
@@ -282,6 +290,9 @@ static int aiaccel_probe(struct platform_device *pdev)
 	adev->queue_depth = READ_ONCE(queue_depth);
 	adev->job_timeout_ms = max(READ_ONCE(job_timeout_ms), 1U);
 	platform_set_drvdata(pdev, adev);
+	ret = drmm_mutex_init(&adev->drm, &adev->power_lock);
+	if (ret)
+		return ret;
 
 	ret = aiaccel_hw_probe_info(regs, &adev->hw);
 	if (ret)
@@ -305,6 +316,11 @@ static int aiaccel_probe(struct platform_device *pdev)
 	ret = aiaccel_queues_init(adev);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot set up the engine queues\n");
+
+	ret = aiaccel_pm_init(adev);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot enable runtime PM\n");
+	aiaccel_debugfs_init(adev);
 
 	ret = devm_request_threaded_irq(dev, adev->irq, aiaccel_irq, aiaccel_irq_thread,
 					0, dev_name(dev), adev);
@@ -345,6 +361,8 @@ static struct platform_driver aiaccel_driver = {
 	.id_table = aiaccel_ids,
 	.driver = {
 		.name = "aiaccel",
+		.pm = pm_ptr(&aiaccel_pm_ops),
+		.dev_groups = aiaccel_dev_groups,
 	},
 };
 module_platform_driver(aiaccel_driver);

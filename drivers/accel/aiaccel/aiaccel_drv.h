@@ -28,6 +28,11 @@ struct regmap;
  *	at probe time).
  * @job_timeout_ms: A job making no progress for this long is reset.
  * @mem_used: Bytes of the memory budget held by buffers created here.
+ * @mem_peak: Highest @mem_used seen.
+ * @stats: Device-wide job counters.
+ * @power_lock: Serialises power mode changes.
+ * @power_mode: &enum drm_aiaccel_power_mode.
+ * @probe_ns: When the device was bound (for power residency).
  * @queues: One per engine.
  * @scheds: The queues' schedulers, the list entities are created with
  *	(drm_sched keeps the pointer).
@@ -40,6 +45,11 @@ struct aiaccel_device {
 	u32 queue_depth;
 	u32 job_timeout_ms;
 	atomic64_t mem_used;
+	atomic64_t mem_peak;
+	struct aiaccel_stats stats;
+	struct mutex power_lock; /* see kernel-doc */
+	u32 power_mode;
+	u64 probe_ns;
 	struct aiaccel_queue queues[AIACCEL_MAX_QUEUES];
 	struct drm_gpu_scheduler *scheds[AIACCEL_MAX_QUEUES];
 };
@@ -63,6 +73,15 @@ struct aiaccel_file {
 };
 
 void aiaccel_file_account(struct aiaccel_file *afile, s64 delta);
+
+/* Raise *@peak to @val if it is lower. */
+static inline void aiaccel_max64(atomic64_t *peak, u64 val)
+{
+	s64 old = atomic64_read(peak);
+
+	while ((u64)old < val && !atomic64_try_cmpxchg(peak, &old, val))
+		;
+}
 
 static inline struct aiaccel_device *to_aiaccel(struct drm_device *drm)
 {

@@ -146,6 +146,14 @@ static void aiaccel_gem_close(struct drm_gem_object *obj, struct drm_file *file)
 	aiaccel_gem_mapping_put(m);
 }
 
+/* fdinfo: pinned pages are resident (drm_show_memory_stats() finds activity). */
+static enum drm_gem_object_status aiaccel_gem_status(struct drm_gem_object *obj)
+{
+	struct aiaccel_bo *bo = to_aiaccel_bo(obj);
+
+	return READ_ONCE(bo->base.sgt) ? DRM_GEM_OBJECT_RESIDENT : 0;
+}
+
 static const struct drm_gem_object_funcs aiaccel_gem_funcs = {
 	.free = aiaccel_gem_free,
 	.open = aiaccel_gem_open,
@@ -157,6 +165,7 @@ static const struct drm_gem_object_funcs aiaccel_gem_funcs = {
 	.vmap = drm_gem_shmem_object_vmap,
 	.vunmap = drm_gem_shmem_object_vunmap,
 	.mmap = drm_gem_shmem_object_mmap,
+	.status = aiaccel_gem_status,
 	.vm_ops = &drm_gem_shmem_vm_ops,
 };
 
@@ -204,7 +213,7 @@ int aiaccel_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file 
 	struct drm_aiaccel_bo_create *args = data;
 	struct drm_gem_shmem_object *shmem;
 	struct drm_gem_object *obj;
-	u64 size;
+	u64 size, used;
 	int ret;
 
 	if (args->flags & ~DRM_AIACCEL_BO_FLAGS || args->pad) {
@@ -217,10 +226,12 @@ int aiaccel_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file 
 	}
 	size = PAGE_ALIGN(args->size);
 
-	if (atomic64_add_return(size, &adev->mem_used) > adev->hw.mem_size) {
+	used = atomic64_add_return(size, &adev->mem_used);
+	if (used > adev->hw.mem_size) {
 		atomic64_sub(size, &adev->mem_used);
 		return -ENOMEM;
 	}
+	aiaccel_max64(&adev->mem_peak, used);
 	shmem = drm_gem_shmem_create(drm, size);
 	if (IS_ERR(shmem)) {
 		atomic64_sub(size, &adev->mem_used);

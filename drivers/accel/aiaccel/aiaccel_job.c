@@ -35,32 +35,46 @@
 #include "aiaccel_gem.h"
 #include "aiaccel_job.h"
 #include "aiaccel_mmu.h"
+#include "aiaccel_pm.h"
+#include "aiaccel_trace.h"
 
 /**
  * struct aiaccel_fence - Hardware fence: signalled when the engine retires
  * the job's ring entry.
  * @base: The fence; its seqno is the queue's 64-bit seqno.
  * @link: In queue->pending (under queue->lock).
+ * @ctx: Context the job's time is charged to (alive while unsignalled).
+ * @ring_index: Where in the ring the job's entry is.
+ * @start_ns: When the engine started the job; 0 while jobs ahead of it run.
  */
 struct aiaccel_fence {
 	struct dma_fence base;
 	struct list_head link;
+	struct aiaccel_ctx *ctx;
+	u32 ring_index;
+	u64 start_ns;
 };
 
 /**
- * struct aiaccel_event - A completion event waiting to be sent.
- * @base: DRM's pending event.
+ * struct aiaccel_done - What happens when a job is done: counting it, and
+ * the completion event if one was asked for.
+ * @base: DRM's pending event; first, so DRM can free the whole struct.
  * @event: What read() returns.
  * @cb: On the job's finished fence.
- * @drm: The device.
+ * @adev: The device.
+ * @ctx: The job's context (alive: the job holds it until freed, after
+ *	its finished fence has run this callback).
  * @job_engine: Where the job's engine number will be.
+ * @send_event: Deliver @event; otherwise just count.
  */
-struct aiaccel_event {
+struct aiaccel_done {
 	struct drm_pending_event base;
 	struct drm_aiaccel_event_job event;
 	struct dma_fence_cb cb;
-	struct drm_device *drm;
+	struct aiaccel_device *adev;
+	struct aiaccel_ctx *ctx;
 	const u32 *job_engine;
+	bool send_event;
 };
 
 /**
@@ -75,7 +89,7 @@ struct aiaccel_event {
  * @mappings: Mappings of the buffers it uses, referenced.
  * @nr_mappings: Entries in @mappings.
  * @engine: Engine that ran it, ~0 until run.
- * @event: Completion event, if asked for.
+ * @done: Counting and event at completion; owned by the job until armed.
  */
 struct aiaccel_job {
 	struct drm_sched_job base;
@@ -87,7 +101,7 @@ struct aiaccel_job {
 	struct aiaccel_mapping **mappings;
 	unsigned int nr_mappings;
 	u32 engine;
-	struct aiaccel_event *event;
+	struct aiaccel_done *done;
 };
 
 static struct aiaccel_job *to_job(struct drm_sched_job *sched_job)
@@ -167,6 +181,76 @@ int aiaccel_errno_of(u32 err_code)
 }
 EXPORT_SYMBOL_IF_KUNIT(aiaccel_errno_of);
 
+/**
+ * aiaccel_job_busy_ns() - Engine time to charge a job that left the engine.
+ * @start_ns: When the engine got to it, 0 if not known (jobs ahead of it
+ *	ran when it was queued).
+ * @last_retire_ns: When the previous job on the engine left, 0 if none.
+ * @now_ns: Now.
+ *
+ * A job with no start time started when its predecessor left.  Clocks
+ * read on different CPUs may disagree slightly: never negative.
+ *
+ * Return: nanoseconds.
+ */
+u64 aiaccel_job_busy_ns(u64 start_ns, u64 last_retire_ns, u64 now_ns)
+{
+	if (!start_ns)
+		start_ns = last_retire_ns ?: now_ns;
+	return now_ns - min(start_ns, now_ns);
+}
+EXPORT_SYMBOL_IF_KUNIT(aiaccel_job_busy_ns);
+
+/**
+ * aiaccel_stats_count_outcome() - Count a finished job.
+ * @stats: Counters to move.
+ * @status: The job's finished-fence error: 0, -ETIMEDOUT, or another errno.
+ */
+void aiaccel_stats_count_outcome(struct aiaccel_stats *stats, int status)
+{
+	if (!status) {
+		atomic64_inc(&stats->jobs_completed);
+		return;
+	}
+	atomic64_inc(&stats->jobs_failed);
+	if (status == -ETIMEDOUT)
+		atomic64_inc(&stats->jobs_timed_out);
+}
+EXPORT_SYMBOL_IF_KUNIT(aiaccel_stats_count_outcome);
+
+/*
+ * Under q->lock: a job left the engine, retired (@error 0 or the device's
+ * error) or thrown out by a reset or unplug.  Charge its time and cycles,
+ * then signal its fence.
+ */
+static void queue_fence_done(struct aiaccel_queue *q, struct aiaccel_fence *f, int error)
+{
+	struct aiaccel_device *adev = q->adev;
+	u64 now = ktime_get_ns(), busy, cycles;
+
+	lockdep_assert_held(&q->lock);
+	list_del_init(&f->link);
+	busy = aiaccel_job_busy_ns(f->start_ns, q->last_retire_ns, now);
+	cycles = le64_to_cpu(READ_ONCE(q->ring[f->ring_index].wb_cycles));
+	q->last_retire_ns = now;
+	/* The next job, if any, started when this one left. */
+	if (!list_empty(&q->pending))
+		list_first_entry(&q->pending, struct aiaccel_fence, link)->start_ns = now;
+
+	atomic64_add(busy, &adev->stats.busy_ns[q->index]);
+	atomic64_add(busy, &f->ctx->stats.busy_ns[q->index]);
+	atomic64_add(cycles, &adev->stats.cycles[q->index]);
+	atomic64_add(cycles, &f->ctx->stats.cycles[q->index]);
+	trace_aiaccel_job_done(q->index, f->base.seqno, error ?: f->base.error, busy, cycles);
+
+	if (error)
+		dma_fence_set_error(&f->base, error);
+	dma_fence_signal(&f->base);
+	dma_fence_put(&f->base);
+	/* The job's hold on the power, taken in run_job. */
+	aiaccel_pm_put(adev);
+}
+
 /* Under q->lock: signal, in order, every pending fence up to @done. */
 static void queue_signal_upto(struct aiaccel_queue *q, u64 done)
 {
@@ -176,9 +260,7 @@ static void queue_signal_upto(struct aiaccel_queue *q, u64 done)
 	list_for_each_entry_safe(f, tmp, &q->pending, link) {
 		if (f->base.seqno > done)
 			break;
-		list_del_init(&f->link);
-		dma_fence_signal(&f->base);
-		dma_fence_put(&f->base);
+		queue_fence_done(q, f, 0);
 	}
 	q->retired = max(q->retired, done);
 }
@@ -205,6 +287,8 @@ static void queue_retire_locked(struct aiaccel_queue *q)
 				break;
 			}
 		}
+		trace_aiaccel_job_error(q->index, err_seqno, FIELD_GET(AIACCEL_Q_ERR_CODE, err),
+					FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err));
 		aiaccel_event(q->adev, "engine %u: job %u failed, error %lu at op %lu\n",
 			      q->index, err_seqno, FIELD_GET(AIACCEL_Q_ERR_CODE, err),
 			      FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err));
@@ -250,6 +334,12 @@ static struct dma_fence *aiaccel_run_job(struct drm_sched_job *sched_job)
 		return ERR_PTR(error);
 	if (!drm_dev_enter(&q->adev->drm, &idx))
 		return ERR_PTR(-ENODEV);
+	/* Held until the hardware fence signals. */
+	error = aiaccel_pm_get(q->adev);
+	if (error) {
+		drm_dev_exit(idx);
+		return ERR_PTR(error);
+	}
 
 	job->engine = q->index;
 	scoped_guard(spinlock_irqsave, &q->lock) {
@@ -259,9 +349,14 @@ static struct dma_fence *aiaccel_run_job(struct drm_sched_job *sched_job)
 			       q->fence_context, seqno);
 		job->hw_fence_live = true;
 		dma_fence_get(&f->base);	/* for q->pending */
+		f->ctx = job->ctx;
+		f->ring_index = q->tail & (q->ring_size - 1);
+		/* An idle engine starts it now; a busy one when it gets to it. */
+		f->start_ns = list_empty(&q->pending) ? ktime_get_ns() : 0;
 		list_add_tail(&f->link, &q->pending);
 
-		e = &q->ring[q->tail & (q->ring_size - 1)];
+		trace_aiaccel_job_run(q->index, seqno, job->cs_va);
+		e = &q->ring[f->ring_index];
 		memset(e, 0, sizeof(*e));
 		e->seqno = cpu_to_le32(lower_32_bits(seqno));
 		e->flags = cpu_to_le32(AIACCEL_RING_ENTRY_IRQ);
@@ -326,10 +421,8 @@ static void queue_recover(struct aiaccel_queue *q, struct aiaccel_job *guilty)
 	if (queue_reset_engine(q))
 		drm_err(&q->adev->drm, "engine %u does not come out of reset\n", q->index);
 
-	list_del_init(&f->link);
-	dma_fence_set_error(&f->base, -ETIMEDOUT);
-	dma_fence_signal(&f->base);
-	dma_fence_put(&f->base);
+	trace_aiaccel_engine_reset(q->index, f->base.seqno);
+	queue_fence_done(q, f, -ETIMEDOUT);
 	q->retired = max(q->retired, f->base.seqno);
 
 	queue_program_locked(q, next, lower_32_bits(f->base.seqno));
@@ -409,12 +502,9 @@ static void aiaccel_cancel_job(struct drm_sched_job *sched_job)
 	struct aiaccel_fence *f = job->hw_fence;
 
 	guard(spinlock_irqsave)(&q->lock);
-	if (!job->hw_fence_live || dma_fence_is_signaled(&f->base))
+	if (!job->hw_fence_live || list_empty(&f->link))
 		return;
-	list_del_init(&f->link);
-	dma_fence_set_error(&f->base, -ECANCELED);
-	dma_fence_signal(&f->base);
-	dma_fence_put(&f->base);
+	queue_fence_done(q, f, -ECANCELED);
 }
 
 static const struct drm_sched_backend_ops aiaccel_sched_ops = {
@@ -486,6 +576,71 @@ int aiaccel_queues_init(struct aiaccel_device *adev)
 }
 
 /**
+ * aiaccel_queues_restore() - Program the queues of a freshly powered device.
+ * @adev: The device; every queue is idle (runtime PM holds it on otherwise).
+ */
+void aiaccel_queues_restore(struct aiaccel_device *adev)
+{
+	unsigned int i;
+
+	for (i = 0; i < adev->hw.num_engines; i++) {
+		struct aiaccel_queue *q = &adev->queues[i];
+
+		guard(spinlock_irqsave)(&q->lock);
+		drm_WARN_ON(&adev->drm, !list_empty(&q->pending));
+		queue_program_locked(q, q->tail, lower_32_bits(q->retired));
+	}
+}
+
+/**
+ * aiaccel_queues_quiesce() - Stop feeding the engines and wait for them.
+ * @adev: The device.
+ *
+ * Jobs already on an engine complete (or time out and are reset); queued
+ * jobs stay in the schedulers until aiaccel_queues_resume().
+ *
+ * Return: 0, or -EBUSY if an engine did not go idle.
+ */
+int aiaccel_queues_quiesce(struct aiaccel_device *adev)
+{
+	long timeout = msecs_to_jiffies(2 * adev->job_timeout_ms + 1000);
+	unsigned int i;
+
+	for (i = 0; i < adev->hw.num_engines; i++)
+		drm_sched_wqueue_stop(&adev->queues[i].sched);
+
+	for (i = 0; i < adev->hw.num_engines; i++) {
+		struct aiaccel_queue *q = &adev->queues[i];
+		struct dma_fence *last = NULL;
+
+		scoped_guard(spinlock_irqsave, &q->lock)
+			if (!list_empty(&q->pending))
+				last = dma_fence_get(&list_last_entry(&q->pending,
+								      struct aiaccel_fence,
+								      link)->base);
+		if (!last)
+			continue;
+		timeout = dma_fence_wait_timeout(last, false, timeout);
+		dma_fence_put(last);
+		if (timeout <= 0)
+			return -EBUSY;
+	}
+	return 0;
+}
+
+/**
+ * aiaccel_queues_resume() - Feed the engines again after a quiesce.
+ * @adev: The device.
+ */
+void aiaccel_queues_resume(struct aiaccel_device *adev)
+{
+	unsigned int i;
+
+	for (i = 0; i < adev->hw.num_engines; i++)
+		drm_sched_wqueue_start(&adev->queues[i].sched);
+}
+
+/**
  * aiaccel_queues_unplug() - The device is going away: stop feeding it.
  * @adev: The device.
  *
@@ -504,16 +659,33 @@ void aiaccel_queues_unplug(struct aiaccel_device *adev)
 		drm_sched_wqueue_stop(&q->sched);
 		guard(spinlock_irqsave)(&q->lock);
 		queue_reset_engine(q);
-		list_for_each_entry_safe(f, tmp, &q->pending, link) {
-			list_del_init(&f->link);
-			dma_fence_set_error(&f->base, -ENODEV);
-			dma_fence_signal(&f->base);
-			dma_fence_put(&f->base);
-		}
+		list_for_each_entry_safe(f, tmp, &q->pending, link)
+			queue_fence_done(q, f, -ENODEV);
 	}
 }
 
 /* --- Contexts ------------------------------------------------------------- */
+
+/**
+ * aiaccel_ctx_busy_ns() - Time engine @engine spent on a context's jobs,
+ * including the one it is running now.
+ * @ctx: The context.
+ * @engine: Engine number.
+ *
+ * Return: nanoseconds.
+ */
+u64 aiaccel_ctx_busy_ns(struct aiaccel_ctx *ctx, unsigned int engine)
+{
+	struct aiaccel_queue *q = &ctx->adev->queues[engine];
+	u64 busy = atomic64_read(&ctx->stats.busy_ns[engine]);
+	struct aiaccel_fence *f;
+
+	guard(spinlock_irqsave)(&q->lock);
+	f = list_first_entry_or_null(&q->pending, struct aiaccel_fence, link);
+	if (f && f->ctx == ctx && f->start_ns)
+		busy += aiaccel_job_busy_ns(f->start_ns, 0, ktime_get_ns());
+	return busy;
+}
 
 /**
  * aiaccel_ctx_create() - Create the scheduling context of a new file.
@@ -681,19 +853,26 @@ static void put_out_syncs(struct aiaccel_out_sync *outs, u32 count)
 	kvfree(outs);
 }
 
-static void aiaccel_event_cb(struct dma_fence *fence, struct dma_fence_cb *cb)
+/* The job's finished fence signalled: count it, send its event. */
+static void aiaccel_done_cb(struct dma_fence *fence, struct dma_fence_cb *cb)
 {
-	struct aiaccel_event *e = container_of(cb, struct aiaccel_event, cb);
-	struct drm_device *drm = e->drm;
+	struct aiaccel_done *d = container_of(cb, struct aiaccel_done, cb);
+	struct drm_device *drm = &d->adev->drm;
 	ktime_t now = ktime_get();
 	unsigned long flags;
 
-	e->event.status = fence->error;
-	e->event.engine = READ_ONCE(*e->job_engine);
-	e->event.done_ns = ktime_to_ns(now);
+	aiaccel_stats_count_outcome(&d->adev->stats, fence->error);
+	aiaccel_stats_count_outcome(&d->ctx->stats, fence->error);
+	if (!d->send_event) {
+		kfree(d);
+		return;
+	}
+	d->event.status = fence->error;
+	d->event.engine = READ_ONCE(*d->job_engine);
+	d->event.done_ns = ktime_to_ns(now);
 	/* Frees the event instead if the file has been closed meanwhile. */
 	spin_lock_irqsave(&drm->event_lock, flags);
-	drm_send_event_timestamp_locked(drm, &e->base, now);
+	drm_send_event_timestamp_locked(drm, &d->base, now);
 	spin_unlock_irqrestore(&drm->event_lock, flags);
 }
 
@@ -767,25 +946,68 @@ static void put_objs(struct drm_gem_object **objs, u32 count)
 	kvfree(objs);
 }
 
-static int submit_in_syncs(struct drm_file *file, struct aiaccel_job *job,
-			   const struct drm_aiaccel_sync *ins, u32 count)
+static void put_fences(struct dma_fence **fences, u32 count)
+{
+	u32 i;
+
+	if (!fences)
+		return;
+	for (i = 0; i < count; i++)
+		dma_fence_put(fences[i]);
+	kvfree(fences);
+}
+
+/*
+ * The fences of the in-syncs, looked up with the full 64-bit point (the
+ * drm_sched helper takes 32 bits).  WAIT_FOR_SUBMIT may sleep here for up
+ * to 5 s: the caller must hold no lock, drm_dev_enter()'s SRCU read lock
+ * included (drm_syncobj_find_fence() asserts it with lockdep).
+ */
+static struct dma_fence **submit_in_fences(struct drm_file *file,
+					   const struct drm_aiaccel_sync *ins, u32 count,
+					   int *err)
+{
+	struct dma_fence **fences;
+	u32 i;
+
+	*err = 0;
+	if (!count)
+		return NULL;
+	fences = kvcalloc(count, sizeof(*fences), GFP_KERNEL);
+	if (!fences) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < count; i++) {
+		if (ins[i].flags & ~DRM_AIACCEL_SYNC_WAIT_FOR_SUBMIT) {
+			*err = -EINVAL;
+			break;
+		}
+		*err = drm_syncobj_find_fence(file, ins[i].handle, ins[i].point,
+					      ins[i].flags & DRM_AIACCEL_SYNC_WAIT_FOR_SUBMIT ?
+					      DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT : 0,
+					      &fences[i]);
+		if (*err) {
+			fences[i] = NULL;
+			break;
+		}
+	}
+	if (*err) {
+		put_fences(fences, count);
+		return NULL;
+	}
+	return fences;
+}
+
+/* Make the in-sync fences dependencies of the job; consumes them. */
+static int submit_in_syncs(struct aiaccel_job *job, struct dma_fence **fences, u32 count)
 {
 	u32 i;
 	int ret;
 
 	for (i = 0; i < count; i++) {
-		struct dma_fence *fence;
-
-		if (ins[i].flags & ~DRM_AIACCEL_SYNC_WAIT_FOR_SUBMIT)
-			return -EINVAL;
-		/* The helper takes a 32-bit point: look the full one up here. */
-		ret = drm_syncobj_find_fence(file, ins[i].handle, ins[i].point,
-					     ins[i].flags & DRM_AIACCEL_SYNC_WAIT_FOR_SUBMIT ?
-					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT : 0,
-					     &fence);
-		if (ret)
-			return ret;
-		ret = drm_sched_job_add_dependency(&job->base, fence);
+		ret = drm_sched_job_add_dependency(&job->base, fences[i]);
+		fences[i] = NULL;	/* consumed, even on error */
 		if (ret)
 			return ret;
 	}
@@ -833,9 +1055,15 @@ static struct aiaccel_out_sync *submit_out_syncs(struct drm_file *file,
 	return res;
 }
 
-/* Lock the buffers, add implicit dependencies, arm and push the job. */
+/*
+ * Lock the buffers, add implicit dependencies, arm and push the job.  On
+ * success *@donep is a reference to the job's finished fence: once pushed,
+ * the job may run, complete and be freed at any time, so the caller must
+ * not touch it again.
+ */
 static int submit_push(struct aiaccel_job *job, struct drm_gem_object **objs,
-		       const struct drm_aiaccel_submit_bo *bos, u32 count, bool implicit)
+		       const struct drm_aiaccel_submit_bo *bos, u32 count, bool implicit,
+		       struct dma_fence **donep)
 {
 	struct dma_fence *done;
 	struct drm_exec exec;
@@ -860,13 +1088,25 @@ static int submit_push(struct aiaccel_job *job, struct drm_gem_object **objs,
 			goto out;
 	}
 
+	/*
+	 * drm_sched wants arm and push of an entity's jobs under one lock, so
+	 * that the entity's queue is in fence-seqno order even when several
+	 * threads submit through the same file.
+	 */
+	mutex_lock(&job->ctx->lock);
 	drm_sched_job_arm(&job->base);
-	done = &job->base.s_fence->finished;
+	done = dma_fence_get(&job->base.s_fence->finished);
 	for (i = 0; i < count; i++)
 		dma_resv_add_fence(objs[i]->resv, done,
 				   bos[i].flags & DRM_AIACCEL_SUBMIT_BO_WRITE ?
 				   DMA_RESV_USAGE_WRITE : DMA_RESV_USAGE_READ);
+	/* Before the push: the job is not ours afterwards. */
+	if (dma_fence_add_callback(done, &job->done->cb, aiaccel_done_cb))
+		aiaccel_done_cb(done, &job->done->cb);
+	job->done = NULL;
 	drm_sched_entity_push_job(&job->base);
+	mutex_unlock(&job->ctx->lock);
+	*donep = done;
 out:
 	drm_exec_fini(&exec);
 	return ret;
@@ -879,8 +1119,9 @@ int aiaccel_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fi
 	struct aiaccel_ctx *ctx = afile->ctx;
 	struct drm_aiaccel_submit *args = data;
 	struct drm_aiaccel_submit_bo *bos = NULL;
-	struct drm_aiaccel_sync *ins = NULL, *outs = NULL;
+	struct drm_aiaccel_sync *ins, *outs = NULL;
 	struct aiaccel_out_sync *out_syncs = NULL;
+	struct dma_fence **in_fences;
 	struct drm_gem_object **objs = NULL;
 	struct drm_sched_entity *entity;
 	struct aiaccel_job *job = NULL;
@@ -898,8 +1139,21 @@ int aiaccel_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fi
 		return -EPERM;
 	if (atomic_read(&ctx->guilty))
 		return -ECANCELED;
-	if (!drm_dev_enter(drm, &idx))
-		return -ENODEV;
+
+	/* In-syncs first, outside drm_dev_enter(): see submit_in_fences(). */
+	ins = copy_array(args->in_syncs, args->in_sync_count, args->in_sync_stride,
+			 sizeof(*ins), &ret);
+	if (ret)
+		return ret;
+	in_fences = submit_in_fences(file, ins, args->in_sync_count, &ret);
+	kvfree(ins);
+	if (ret)
+		return ret;
+
+	if (!drm_dev_enter(drm, &idx)) {
+		ret = -ENODEV;
+		goto out_fences;
+	}
 
 	entity = ctx_entity(ctx, submit_priority(args->priority), args->engine);
 	if (IS_ERR(entity)) {
@@ -933,10 +1187,6 @@ int aiaccel_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fi
 	bos[nbos].flags = DRM_AIACCEL_SUBMIT_BO_READ;
 	nbos = merge_bos(bos, nbos + 1);
 
-	ins = copy_array(args->in_syncs, args->in_sync_count, args->in_sync_stride,
-			 sizeof(*ins), &ret);
-	if (ret)
-		goto out;
 	outs = copy_array(args->out_syncs, args->out_sync_count, args->out_sync_stride,
 			  sizeof(*outs), &ret);
 	if (ret)
@@ -982,39 +1232,44 @@ int aiaccel_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fi
 	job->ctx = ctx;
 	kref_get(&ctx->refcount);
 
-	ret = submit_in_syncs(file, job, ins, args->in_sync_count);
+	ret = submit_in_syncs(job, in_fences, args->in_sync_count);
 	if (ret)
 		goto out_cleanup;
 
+	job->done = kzalloc_obj(*job->done);
+	if (!job->done) {
+		ret = -ENOMEM;
+		goto out_cleanup;
+	}
+	job->done->adev = adev;
+	job->done->ctx = ctx;
+	job->done->job_engine = &job->engine;
 	if (args->flags & DRM_AIACCEL_SUBMIT_EVENT) {
-		job->event = kzalloc_obj(*job->event);
-		if (!job->event) {
-			ret = -ENOMEM;
-			goto out_cleanup;
-		}
-		job->event->event.base.type = DRM_AIACCEL_EVENT_JOB_DONE;
-		job->event->event.base.length = sizeof(job->event->event);
-		job->event->event.user_data = args->event_data;
-		job->event->event.submit_ns = ktime_get_ns();
-		job->event->job_engine = &job->engine;
-		job->event->drm = drm;
-		ret = drm_event_reserve_init(drm, file, &job->event->base,
-					     &job->event->event.base);
+		job->done->send_event = true;
+		job->done->event.base.type = DRM_AIACCEL_EVENT_JOB_DONE;
+		job->done->event.base.length = sizeof(job->done->event);
+		job->done->event.user_data = args->event_data;
+		job->done->event.submit_ns = ktime_get_ns();
+		ret = drm_event_reserve_init(drm, file, &job->done->base,
+					     &job->done->event.base);
 		if (ret) {
-			kfree(job->event);
-			job->event = NULL;
+			kfree(job->done);
+			job->done = NULL;
 			goto out_cleanup;
 		}
 	}
 
+	/* Pushed, the job may complete and be freed at any time: keep the fence. */
 	ret = submit_push(job, objs, bos, nbos,
-			  !(args->flags & DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC));
+			  !(args->flags & DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC), &done);
 	if (ret)
 		goto out_cleanup;
 	armed = true;
+	trace_aiaccel_job_submit(file->client_id, args->engine, args->priority,
+				 args->cs_size, nbos);
+	atomic64_inc(&adev->stats.jobs_submitted);
+	atomic64_inc(&ctx->stats.jobs_submitted);
 
-	/* Pushed: the job belongs to the scheduler now. */
-	done = &job->base.s_fence->finished;
 	for (i = 0; i < args->out_sync_count; i++) {
 		if (out_syncs[i].point) {
 			drm_syncobj_add_point(out_syncs[i].syncobj, out_syncs[i].chain,
@@ -1024,14 +1279,15 @@ int aiaccel_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fi
 			drm_syncobj_replace_fence(out_syncs[i].syncobj, done);
 		}
 	}
-	if (job->event && dma_fence_add_callback(done, &job->event->cb, aiaccel_event_cb))
-		aiaccel_event_cb(done, &job->event->cb);
+	dma_fence_put(done);
 	ret = 0;
 	goto out;
 
 out_cleanup:
-	if (job->event)
-		drm_event_cancel_free(drm, &job->event->base);
+	if (job->done && job->done->send_event)
+		drm_event_cancel_free(drm, &job->done->base);
+	else
+		kfree(job->done);
 	drm_sched_job_cleanup(&job->base);
 	aiaccel_ctx_put(ctx);
 out:
@@ -1041,10 +1297,11 @@ out:
 	if (out_syncs)
 		put_out_syncs(out_syncs, args->out_sync_count);
 	kvfree(outs);
-	kvfree(ins);
 	kvfree(bos);
 out_exit:
 	drm_dev_exit(idx);
+out_fences:
+	put_fences(in_fences, args->in_sync_count);
 	return ret;
 }
 

@@ -25,6 +25,8 @@ extern "C" {
 #define DRM_AIACCEL_BO_INFO		0x02
 #define DRM_AIACCEL_SUBMIT		0x03
 #define DRM_AIACCEL_WAIT		0x04
+#define DRM_AIACCEL_GET_STATS		0x05
+#define DRM_AIACCEL_POWER		0x06
 
 /**
  * DRM_AIACCEL_CAP_MMU - The device translates every access through
@@ -392,6 +394,132 @@ struct drm_aiaccel_event_job {
  */
 #define DRM_IOCTL_AIACCEL_WAIT \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_AIACCEL_WAIT, struct drm_aiaccel_wait)
+
+/** DRM_AIACCEL_MAX_ENGINES - Size of the per-engine arrays below. */
+#define DRM_AIACCEL_MAX_ENGINES		4
+
+/**
+ * struct drm_aiaccel_stats - Counters of the device and of the caller's file.
+ *
+ * Filled by %DRM_IOCTL_AIACCEL_GET_STATS.  Counters only grow (but the
+ * memory ones).  A job is counted as completed, failed or timed out when
+ * its fence signals, so a caller that waited for its jobs sees them
+ * counted.  New members are only ever added at the end.
+ */
+struct drm_aiaccel_stats {
+	/** @jobs_submitted: Jobs queued by SUBMIT, device-wide. */
+	__u64 jobs_submitted;
+	/** @jobs_completed: Jobs that finished without error. */
+	__u64 jobs_completed;
+	/** @jobs_failed: Jobs that finished with an error, timed out ones included. */
+	__u64 jobs_failed;
+	/** @jobs_timed_out: Jobs failed because they hung their engine. */
+	__u64 jobs_timed_out;
+	/** @engine_busy_ns: Per engine, time spent running jobs. */
+	__u64 engine_busy_ns[DRM_AIACCEL_MAX_ENGINES];
+	/** @engine_cycles: Per engine, cycles the engine reported for jobs. */
+	__u64 engine_cycles[DRM_AIACCEL_MAX_ENGINES];
+	/** @macs: Multiply-accumulates performed (performance counter). */
+	__u64 macs;
+	/** @bytes_moved: Bytes read and written by ops (performance counter). */
+	__u64 bytes_moved;
+	/** @mem_used: Bytes of device memory allocated now. */
+	__u64 mem_used;
+	/** @mem_peak: Most bytes of device memory ever allocated at once. */
+	__u64 mem_peak;
+	/** @resets: Engine resets after hung jobs. */
+	__u64 resets;
+	/** @file_jobs_submitted: Like @jobs_submitted, for the calling file. */
+	__u64 file_jobs_submitted;
+	/** @file_jobs_completed: Like @jobs_completed, for the calling file. */
+	__u64 file_jobs_completed;
+	/** @file_jobs_failed: Like @jobs_failed, for the calling file. */
+	__u64 file_jobs_failed;
+	/** @file_jobs_timed_out: Like @jobs_timed_out, for the calling file. */
+	__u64 file_jobs_timed_out;
+	/** @file_engine_busy_ns: Like @engine_busy_ns, for the calling file. */
+	__u64 file_engine_busy_ns[DRM_AIACCEL_MAX_ENGINES];
+	/** @file_engine_cycles: Like @engine_cycles, for the calling file. */
+	__u64 file_engine_cycles[DRM_AIACCEL_MAX_ENGINES];
+	/** @file_mem_used: Bytes of the buffers the calling file holds handles to. */
+	__u64 file_mem_used;
+	/** @file_mem_peak: Highest @file_mem_used of the calling file. */
+	__u64 file_mem_peak;
+};
+
+/**
+ * struct drm_aiaccel_get_stats - Argument of %DRM_IOCTL_AIACCEL_GET_STATS.
+ *
+ * Same size protocol as &struct drm_aiaccel_get_info.
+ */
+struct drm_aiaccel_get_stats {
+	/** @stats_ptr: User pointer to a &struct drm_aiaccel_stats. */
+	__u64 stats_ptr;
+	/**
+	 * @stats_size: In: size of the buffer at @stats_ptr.
+	 * Out: sizeof(struct drm_aiaccel_stats) as known to the kernel.
+	 */
+	__u32 stats_size;
+	/** @flags: Must be zero. */
+	__u32 flags;
+};
+
+/*
+ * DRM_IOCTL_AIACCEL_GET_STATS - Read the counters.
+ *
+ * Errors: -EINVAL if @flags is not zero; -EFAULT if @stats_ptr cannot be
+ * written.
+ */
+#define DRM_IOCTL_AIACCEL_GET_STATS \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_AIACCEL_GET_STATS, struct drm_aiaccel_get_stats)
+
+/**
+ * enum drm_aiaccel_power_mode - How the device trades speed for power.
+ * @DRM_AIACCEL_POWER_AUTO: Full clock; powered off when idle (runtime PM
+ *	autosuspend), powered on by the next job.  The default.
+ * @DRM_AIACCEL_POWER_PERFORMANCE: Full clock; never powered off, so jobs
+ *	never wait for a power-up.
+ * @DRM_AIACCEL_POWER_LOW: Slowest clock (jobs take 8 times as long at the
+ *	engines); powered off when idle.
+ */
+enum drm_aiaccel_power_mode {
+	DRM_AIACCEL_POWER_AUTO = 0,
+	DRM_AIACCEL_POWER_PERFORMANCE = 1,
+	DRM_AIACCEL_POWER_LOW = 2,
+};
+
+/** DRM_AIACCEL_POWER_SET - Change the mode (needs CAP_SYS_ADMIN). */
+#define DRM_AIACCEL_POWER_SET		(1U << 0)
+
+/**
+ * struct drm_aiaccel_power - Argument of %DRM_IOCTL_AIACCEL_POWER: query,
+ * and with %DRM_AIACCEL_POWER_SET change, the device's power mode.
+ *
+ * The mode is device-wide; it is also in sysfs (power_mode).
+ */
+struct drm_aiaccel_power {
+	/** @flags: In: 0 to query, %DRM_AIACCEL_POWER_SET to change. */
+	__u32 flags;
+	/** @mode: In (SET): the new &enum drm_aiaccel_power_mode; out: the mode. */
+	__u32 mode;
+	/** @clock_mhz: Out: the engine clock of the mode. */
+	__u32 clock_mhz;
+	/** @powered: Out: 1 if the device is powered now, 0 if suspended. */
+	__u32 powered;
+	/** @active_ns: Out: time spent powered since the driver bound. */
+	__u64 active_ns;
+	/** @suspended_ns: Out: time spent powered off since the driver bound. */
+	__u64 suspended_ns;
+};
+
+/*
+ * DRM_IOCTL_AIACCEL_POWER - Query or set the power mode.
+ *
+ * Errors: -EINVAL for unknown flags or mode; -EPERM for SET without
+ * CAP_SYS_ADMIN.
+ */
+#define DRM_IOCTL_AIACCEL_POWER \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_AIACCEL_POWER, struct drm_aiaccel_power)
 
 #if defined(__cplusplus)
 }
