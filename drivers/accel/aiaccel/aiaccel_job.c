@@ -1065,6 +1065,8 @@ static int submit_push(struct aiaccel_job *job, struct drm_gem_object **objs,
 		       const struct drm_aiaccel_submit_bo *bos, u32 count, bool implicit,
 		       struct dma_fence **donep)
 {
+	/* The file's context outlives the ioctl; the job may not. */
+	struct aiaccel_ctx *ctx = job->ctx;
 	struct dma_fence *done;
 	struct drm_exec exec;
 	u32 i;
@@ -1093,7 +1095,7 @@ static int submit_push(struct aiaccel_job *job, struct drm_gem_object **objs,
 	 * that the entity's queue is in fence-seqno order even when several
 	 * threads submit through the same file.
 	 */
-	mutex_lock(&job->ctx->lock);
+	mutex_lock(&ctx->lock);
 	drm_sched_job_arm(&job->base);
 	done = dma_fence_get(&job->base.s_fence->finished);
 	for (i = 0; i < count; i++)
@@ -1104,8 +1106,11 @@ static int submit_push(struct aiaccel_job *job, struct drm_gem_object **objs,
 	if (dma_fence_add_callback(done, &job->done->cb, aiaccel_done_cb))
 		aiaccel_done_cb(done, &job->done->cb);
 	job->done = NULL;
+	/* Counted before it can complete: never fewer submitted than done. */
+	atomic64_inc(&ctx->adev->stats.jobs_submitted);
+	atomic64_inc(&ctx->stats.jobs_submitted);
 	drm_sched_entity_push_job(&job->base);
-	mutex_unlock(&job->ctx->lock);
+	mutex_unlock(&ctx->lock);
 	*donep = done;
 out:
 	drm_exec_fini(&exec);
@@ -1267,8 +1272,6 @@ int aiaccel_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fi
 	armed = true;
 	trace_aiaccel_job_submit(file->client_id, args->engine, args->priority,
 				 args->cs_size, nbos);
-	atomic64_inc(&adev->stats.jobs_submitted);
-	atomic64_inc(&ctx->stats.jobs_submitted);
 
 	for (i = 0; i < args->out_sync_count; i++) {
 		if (out_syncs[i].point) {

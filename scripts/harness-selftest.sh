@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# harness-selftest.sh: the gates of "make check" must be able to fail.
+# Feeds scripts/summary.py made-up results (a failing IGT subtest, a
+# dmesg-warn, a missing suite, a failed sleep stage) and the kernel-log
+# pattern list typical reports, and checks each is caught.  Prints
+# "N passed, N failed".
+
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/guest/splat-re.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+check() {	# check NAME EXPECTED-STATUS CMD...
+	local name=$1 want=$2 got
+	shift 2
+	"$@" >"$tmp/out" 2>&1
+	got=$?
+	if { [ "$want" = 0 ] && [ "$got" -eq 0 ]; } || { [ "$want" != 0 ] && [ "$got" -ne 0 ]; }; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $name (exit $got, wanted $want)"
+		cat "$tmp/out"
+	fi
+}
+
+# results DIR IGT-RESULT: a results tree where every suite passed but IGT
+# reports IGT-RESULT for one subtest.
+results() {
+	mkdir -p "$1/igt" "$1/guest"
+	echo "5 0" >"$1/kunit.counts"
+	echo "0 1" >"$1/guest/dmesg.counts"	# failed passed
+	echo "1 0" >"$1/guest/sleep.counts"
+	cat >"$1/igt/results.json" <<EOF
+{"tests": {"igt@a@ok": {"result": "pass"}, "igt@a@b": {"result": "$2"},
+           "igt@a@c": {"result": "skip"}}}
+EOF
+}
+
+summary() { /usr/bin/python3 "$top/scripts/summary.py" "$@"; }
+
+results "$tmp/ok" pass
+check "all passing" 0 summary "$tmp/ok" kunit,igt,dmesg,sleep
+cp "$tmp/out" "$tmp/ok.out"
+check "total line sums the suites" 0 grep -qx '9 passed, 0 failed' "$tmp/ok.out"
+for r in fail crash timeout incomplete dmesg-warn dmesg-fail abort; do
+	results "$tmp/$r" "$r"
+	check "IGT $r fails the run" 1 summary "$tmp/$r" kunit,igt,dmesg,sleep
+done
+check "a missing suite fails the run" 1 summary "$tmp/ok" kunit,igt,lint
+echo "1 0" >"$tmp/ok/guest/dmesg.counts"
+check "a kernel-log report fails the run" 1 summary "$tmp/ok" kunit,dmesg
+echo "0 1" >"$tmp/ok/guest/sleep.counts"
+check "a failed sleep stage fails the run" 1 summary "$tmp/ok" kunit,sleep
+echo '{"tests": {}}' >"$tmp/ok/igt/results.json"
+check "no IGT subtest at all fails the run" 1 summary "$tmp/ok" igt
+
+# Reports the kernel-log gate must catch, and lines it must let through.
+while IFS= read -r line; do
+	check "caught: $line" 0 grep -qE "$SPLAT_RE" <<<"$line"
+done <<'EOF'
+[   12.345678] WARNING: CPU: 1 PID: 77 at drivers/accel/aiaccel/aiaccel_job.c:300 run_job+0x1/0x2 [aiaccel]
+[    5.000000] BUG: KASAN: slab-use-after-free in aiaccel_done_cb+0x10/0x20
+[    7.100000] WARNING: possible circular locking dependency detected
+[    8.000000] kmemleak: 3 new suspected memory leaks (see /sys/kernel/debug/kmemleak)
+[    9.000000] ODEBUG: free active (active state 0) object: 0000 object type: timer_list
+[   10.000000] INFO: task kworker/0:1:12 blocked for more than 120 seconds.
+[   11.000000] BUG: sleeping function called from invalid context at kernel/locking/mutex.c:580
+[   12.000000] Oops: general protection fault, probably for non-canonical address
+EOF
+while IFS= read -r line; do
+	check "let through: $line" 1 grep -qE "$SPLAT_RE" <<<"$line"
+done <<'EOF'
+[   81.449780] [drm] Initialized aiaccel 1.0.0 for aiaccel.0 on minor 0
+[   93.379468] [IGT] aiaccel_power: starting subtest query-and-invalid
+[  104.007743] PM: suspend exit
+EOF
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
