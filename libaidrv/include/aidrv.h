@@ -96,6 +96,101 @@ int aidrv_driver_version(struct aidrv_device *dev, int *major, int *minor,
 /** aidrv_strerror() - Describe a negative errno returned by the library. */
 const char *aidrv_strerror(int err);
 
+/*
+ * Buffers
+ * =======
+ *
+ * A buffer is device memory a job can address: created on a device, or
+ * imported from a dma-buf another driver (or another device) exported.
+ * Each buffer has a device virtual address in its device handle's address
+ * space, and can be mapped for the CPU; the memory is coherent between
+ * CPU and device, so no cache maintenance is needed around jobs.
+ *
+ * Created buffers count against the device memory budget
+ * (drm_aiaccel_info.mem_size) until freed; imported ones are the
+ * exporter's memory and do not.  Free every buffer of a device before
+ * closing the device.  Buffer calls may be made from several threads.
+ */
+
+/** A buffer on one aiaccel device. */
+struct aidrv_bo;
+
+/**
+ * aidrv_bo_create() - Create a zeroed buffer (DRM_IOCTL_AIACCEL_BO_CREATE).
+ *
+ * size is rounded up to the page size (see aidrv_bo_size()); flags are
+ * DRM_AIACCEL_BO_* flags.  Returns 0 and sets *bo; -EINVAL for a size of
+ * 0 or larger than the device address space, or unknown flags; -ENOMEM
+ * past the device memory budget or when the system is out of memory;
+ * -ENOSPC if the device address space is full.
+ */
+int aidrv_bo_create(struct aidrv_device *dev, uint64_t size, uint32_t flags,
+		    struct aidrv_bo **bo);
+
+/**
+ * aidrv_bo_free() - Drop a reference to a buffer; NULL is ignored.
+ *
+ * The last reference unmaps the CPU mapping, if any, and closes the GEM
+ * handle.  The memory itself lives on while anything else still uses it:
+ * a dma-buf exported from it, another file's handle, a job.
+ */
+void aidrv_bo_free(struct aidrv_bo *bo);
+
+/**
+ * aidrv_bo_map() - Map the whole buffer for the CPU, readable and
+ * writable, shared with the device.
+ *
+ * Mappings are counted: every call returns the same address in *ptr and
+ * needs its own aidrv_bo_unmap().  Returns 0, or the errno of mmap().
+ * An imported buffer is mapped through its exporter; bracket CPU access
+ * with DMA_BUF_IOCTL_SYNC on a dma-buf fd of it when the exporter is not
+ * coherent.
+ */
+int aidrv_bo_map(struct aidrv_bo *bo, void **ptr);
+
+/**
+ * aidrv_bo_unmap() - Undo one aidrv_bo_map(); the last one unmaps.
+ *
+ * Returns 0, or -EINVAL if the buffer is not mapped.
+ */
+int aidrv_bo_unmap(struct aidrv_bo *bo);
+
+/** aidrv_bo_size() - Size in bytes: the requested size rounded up to pages. */
+uint64_t aidrv_bo_size(const struct aidrv_bo *bo);
+
+/** aidrv_bo_va() - Device virtual address, in the device handle's address space. */
+uint64_t aidrv_bo_va(const struct aidrv_bo *bo);
+
+/** aidrv_bo_handle() - GEM handle, for raw ioctls on aidrv_fd(). */
+uint32_t aidrv_bo_handle(const struct aidrv_bo *bo);
+
+/** aidrv_bo_flags() - The DRM_AIACCEL_BO_* flags the buffer was created with. */
+uint32_t aidrv_bo_flags(const struct aidrv_bo *bo);
+
+/** aidrv_bo_is_imported() - 1 if the buffer is another device's memory, else 0. */
+int aidrv_bo_is_imported(const struct aidrv_bo *bo);
+
+/**
+ * aidrv_bo_export() - Export as a dma-buf (DRM_IOCTL_PRIME_HANDLE_TO_FD),
+ * opened O_RDWR | O_CLOEXEC.
+ *
+ * Returns 0 and sets *fd, which the caller closes; exporting a buffer
+ * again gives another fd of the same dma-buf.  Errors are the ioctl's.
+ */
+int aidrv_bo_export(struct aidrv_bo *bo, int *fd);
+
+/**
+ * aidrv_bo_import() - Import a dma-buf (DRM_IOCTL_PRIME_FD_TO_HANDLE).
+ *
+ * fd stays open and the caller's.  A dma-buf this device already knows (a
+ * buffer of dev exported, or imported before) gives that same struct
+ * aidrv_bo with one more reference; each reference is dropped with
+ * aidrv_bo_free().  Returns 0 and sets *bo; -EBADF if fd is not open;
+ * -EINVAL if it is not a dma-buf; or the importer's error (e.g. -ENOMEM,
+ * -ENOSPC).
+ */
+int aidrv_bo_import(struct aidrv_device *dev, int fd, struct aidrv_bo **bo);
+
 #ifdef __cplusplus
 }
 #endif
