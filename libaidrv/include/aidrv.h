@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include <drm/aiaccel_accel.h>
+#include <drm/aiaccel_isa.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -190,6 +191,68 @@ int aidrv_bo_export(struct aidrv_bo *bo, int *fd);
  * -ENOSPC).
  */
 int aidrv_bo_import(struct aidrv_device *dev, int fd, struct aidrv_bo **bo);
+
+/*
+ * Command streams
+ * ===============
+ *
+ * A job runs a command stream: a sequence of ops of the int8 ISA
+ * (<drm/aiaccel_isa.h>, Documentation/accel/aiaccel/isa.rst) naming
+ * tensors by device VA (aidrv_bo_va() plus an offset).  A struct aidrv_cs
+ * builds one in host memory and grows as needed, up to
+ * DRM_AIACCEL_MAX_CS_SIZE (1 MiB); it is copied to the device at submit,
+ * so it may be reset and reused, or submitted again, at once.
+ *
+ * Each typed appender takes the op's struct, fills in hdr.opcode and
+ * hdr.size, keeps hdr.flags (AIACCEL_OP_F_* for GEMM and the convolutions,
+ * else 0) and checks the op against the ISA's validation rules.  They
+ * return the op's index in the stream (>= 0), -EINVAL for an op the device
+ * would reject as invalid, -E2BIG past 1 MiB, -ENOMEM.
+ *
+ *	struct aiaccel_op_gemm g = { .input = aidrv_bo_va(in), ..., .m = 4 };
+ *	aidrv_cs_gemm(cs, &g);
+ */
+
+/** A command stream being built. */
+struct aidrv_cs;
+
+/** aidrv_cs_create() - A new, empty command stream in *cs. */
+int aidrv_cs_create(struct aidrv_cs **cs);
+/** aidrv_cs_destroy() - Free it; NULL is ignored. */
+void aidrv_cs_destroy(struct aidrv_cs *cs);
+/** aidrv_cs_reset() - Empty it, keeping its memory. */
+void aidrv_cs_reset(struct aidrv_cs *cs);
+/** aidrv_cs_size() - Bytes of ops so far (a multiple of 8). */
+size_t aidrv_cs_size(const struct aidrv_cs *cs);
+/** aidrv_cs_count() - Ops so far. */
+unsigned int aidrv_cs_count(const struct aidrv_cs *cs);
+/** aidrv_cs_data() - The ops, aidrv_cs_size() bytes; valid until the next append. */
+const void *aidrv_cs_data(const struct aidrv_cs *cs);
+
+/** aidrv_cs_nop() - An op that does nothing (8 bytes). */
+int aidrv_cs_nop(struct aidrv_cs *cs);
+/** aidrv_cs_dma_copy() - Copy size bytes from VA src to VA dst (no overlap). */
+int aidrv_cs_dma_copy(struct aidrv_cs *cs, uint64_t dst, uint64_t src, uint64_t size);
+/* The compute ops: the op's struct, its hdr.opcode and hdr.size ignored. */
+int aidrv_cs_gemm(struct aidrv_cs *cs, const struct aiaccel_op_gemm *op);
+int aidrv_cs_conv2d(struct aidrv_cs *cs, const struct aiaccel_op_conv2d *op);
+int aidrv_cs_dwconv2d(struct aidrv_cs *cs, const struct aiaccel_op_conv2d *op);
+int aidrv_cs_maxpool(struct aidrv_cs *cs, const struct aiaccel_op_pool *op);
+int aidrv_cs_avgpool(struct aidrv_cs *cs, const struct aiaccel_op_pool *op);
+int aidrv_cs_add(struct aidrv_cs *cs, const struct aiaccel_op_add *op);
+int aidrv_cs_activation(struct aidrv_cs *cs, const struct aiaccel_op_activation *op);
+
+/**
+ * aidrv_cs_append() - Append any op whose header is complete (opcode,
+ * size, flags), validated like the typed appenders.
+ */
+int aidrv_cs_append(struct aidrv_cs *cs, const void *op);
+
+/**
+ * aidrv_cs_append_raw() - Append size bytes (a non-zero multiple of 8)
+ * unchecked: for testing how the device handles malformed ops.
+ */
+int aidrv_cs_append_raw(struct aidrv_cs *cs, const void *op, size_t size);
 
 #ifdef __cplusplus
 }
