@@ -254,6 +254,210 @@ int aidrv_cs_append(struct aidrv_cs *cs, const void *op);
  */
 int aidrv_cs_append_raw(struct aidrv_cs *cs, const void *op, size_t size);
 
+/**
+ * aidrv_cs_upload() - Copy the stream into a new device-read-only buffer
+ * (*bo, freed with aidrv_bo_free()), to submit it many times without a
+ * copy each time (struct aidrv_submit.cs_bo).  -ENODATA if it is empty.
+ */
+int aidrv_cs_upload(const struct aidrv_cs *cs, struct aidrv_device *dev,
+		    struct aidrv_bo **bo);
+
+/*
+ * Jobs
+ * ====
+ *
+ * A job runs one command stream on an engine, asynchronously.  It lists
+ * every buffer its ops touch, each as read and/or written: listing keeps
+ * the buffers mapped while the job runs and orders the job after earlier
+ * users of them (implicit sync, unless DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC).
+ * Explicit dependencies are syncobjs (below): in-syncs the job waits for,
+ * out-syncs it signals, binary (point 0) or timeline points.
+ *
+ *	struct aidrv_job_bo bos[] = {
+ *		{ in, DRM_AIACCEL_SUBMIT_BO_READ }, { out, DRM_AIACCEL_SUBMIT_BO_WRITE },
+ *	};
+ *	struct aidrv_submit s;
+ *
+ *	aidrv_submit_init(&s, cs);
+ *	s.bos = bos;
+ *	s.bo_count = 2;
+ *	ret = aidrv_run(dev, &s, 5 * AIDRV_NSEC_PER_SEC);  // or aidrv_job_submit()
+ *
+ * Timeouts are in nanoseconds, relative to now unless flags has
+ * AIDRV_WAIT_ABSOLUTE (then a CLOCK_MONOTONIC time, see aidrv_now_ns());
+ * 0 only polls; AIDRV_TIMEOUT_INFINITE waits for ever.  A wait whose
+ * deadline passes returns -ETIME, never -ETIMEDOUT, which is the error of
+ * a job that hung its engine and was reset.
+ */
+
+#define AIDRV_NSEC_PER_SEC	1000000000LL
+/** AIDRV_TIMEOUT_INFINITE - Wait without a deadline. */
+#define AIDRV_TIMEOUT_INFINITE	INT64_MAX
+/** AIDRV_WAIT_ABSOLUTE - The timeout is an absolute CLOCK_MONOTONIC time. */
+#define AIDRV_WAIT_ABSOLUTE	(1U << 0)
+
+/** aidrv_now_ns() - CLOCK_MONOTONIC now, in ns, for absolute deadlines. */
+int64_t aidrv_now_ns(void);
+
+/** A submitted job. */
+struct aidrv_job;
+
+/** A buffer a job uses: flags are DRM_AIACCEL_SUBMIT_BO_READ and/or _WRITE. */
+struct aidrv_job_bo {
+	struct aidrv_bo *bo;
+	uint32_t flags;
+};
+
+/**
+ * struct aidrv_submit - What to run; start from aidrv_submit_init().
+ * @cs: The ops, copied to the device at submit; or NULL and then
+ *	@cs_bo: a buffer holding them (aidrv_cs_upload()), at @cs_offset
+ *	(a multiple of 8), @cs_size bytes.
+ * @bos, @bo_count: Buffers the ops touch (the command stream's own
+ *	buffer need not be listed).
+ * @in_syncs, @in_sync_count: Syncobjs (handle, point) to wait for; flags
+ *	DRM_AIACCEL_SYNC_WAIT_FOR_SUBMIT waits for a point not yet submitted.
+ * @out_syncs, @out_sync_count: Syncobjs (handle, point) to signal; flags 0.
+ * @engine: Engine index, or DRM_AIACCEL_ENGINE_ANY (the default).
+ * @priority: enum drm_aiaccel_priority; NORMAL by default, HIGH needs
+ *	CAP_SYS_NICE.
+ * @flags: DRM_AIACCEL_SUBMIT_EVENT (send a completion event, see
+ *	aidrv_event_read()), DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC.
+ * @event_data: Copied into the completion event.
+ */
+struct aidrv_submit {
+	const struct aidrv_cs *cs;
+	struct aidrv_bo *cs_bo;
+	uint64_t cs_offset;
+	uint64_t cs_size;
+	const struct aidrv_job_bo *bos;
+	unsigned int bo_count;
+	const struct drm_aiaccel_sync *in_syncs;
+	unsigned int in_sync_count;
+	const struct drm_aiaccel_sync *out_syncs;
+	unsigned int out_sync_count;
+	uint32_t engine;
+	uint32_t priority;
+	uint32_t flags;
+	uint64_t event_data;
+};
+
+/** aidrv_submit_init() - Zero *s, set @cs, any engine, normal priority. */
+void aidrv_submit_init(struct aidrv_submit *s, const struct aidrv_cs *cs);
+
+/**
+ * aidrv_job_submit() - Queue a job (DRM_IOCTL_AIACCEL_SUBMIT) and return
+ * at once.  With job non-NULL, *job tracks it (free it with
+ * aidrv_job_free()); with job NULL it is fire and forget.  Returns 0, or
+ * the ioctl's error: -EINVAL (bad flags, engine, priority, a buffer of
+ * another device, a timeline point not submitted yet), -ENOENT (unknown
+ * syncobj), -EPERM (HIGH priority), -ECANCELED (this file was banned after
+ * one of its jobs hung), -ENOMEM.
+ */
+int aidrv_job_submit(struct aidrv_device *dev, const struct aidrv_submit *s,
+		     struct aidrv_job **job);
+
+/**
+ * aidrv_job_wait() - Wait until the job is done (successfully or not).
+ * Returns 0 once it is, -ETIME if the deadline passed first, -EINTR.
+ */
+int aidrv_job_wait(struct aidrv_job *job, int64_t timeout_ns, uint32_t flags);
+
+/**
+ * aidrv_job_status() - The job's outcome, without waiting: 0 done and
+ * successful, -EINPROGRESS not done yet, or the negative errno it failed
+ * with: -EINVAL (an invalid op), -EFAULT (an MMU fault: a VA outside
+ * the caller's buffers, or a write to a read-only one), -ETIMEDOUT (it
+ * hung its engine, or ran past the watchdog), -EIO (a bus or injected
+ * error), -ECANCELED (cancelled after another job of the file hung),
+ * -ENODEV (device gone).
+ */
+int aidrv_job_status(struct aidrv_job *job);
+
+/**
+ * aidrv_job_syncobj() - The binary syncobj the job signals when done, to
+ * use as another job's in-sync; it lives until aidrv_job_free().
+ */
+uint32_t aidrv_job_syncobj(const struct aidrv_job *job);
+
+/** aidrv_job_free() - Forget the job (it runs on); NULL is ignored. */
+void aidrv_job_free(struct aidrv_job *job);
+
+/**
+ * aidrv_run() - Submit, wait, free: returns the job's status (0 or its
+ * error), a submit error, or -ETIME (the job then still runs).
+ */
+int aidrv_run(struct aidrv_device *dev, const struct aidrv_submit *s, int64_t timeout_ns);
+
+/**
+ * aidrv_bo_wait() - Wait until no job (of any file or device) uses the
+ * buffer (DRM_IOCTL_AIACCEL_WAIT); with wait_flags DRM_AIACCEL_WAIT_WRITERS
+ * only until none writes it.  Returns 0, -ETIME, -EINTR.
+ */
+int aidrv_bo_wait(struct aidrv_bo *bo, uint32_t wait_flags, int64_t timeout_ns,
+		  uint32_t flags);
+
+/*
+ * Syncobjs
+ * ========
+ *
+ * DRM sync objects of the device fd, by handle.  A binary syncobj holds
+ * one fence (point 0); a timeline syncobj a sequence of points, each
+ * signalled in order.
+ */
+
+/** aidrv_syncobj_create() - flags: 0 or DRM_SYNCOBJ_CREATE_SIGNALED. */
+int aidrv_syncobj_create(struct aidrv_device *dev, uint32_t flags, uint32_t *handle);
+int aidrv_syncobj_destroy(struct aidrv_device *dev, uint32_t handle);
+
+/**
+ * aidrv_syncobj_wait() - Wait until point (0: the binary fence) is
+ * submitted and signalled.  Returns 0, -ETIME, -EINVAL, -ENOENT.
+ */
+int aidrv_syncobj_wait(struct aidrv_device *dev, uint32_t handle, uint64_t point,
+		       int64_t timeout_ns, uint32_t flags);
+
+/** aidrv_syncobj_signal() - Signal point (0: the binary fence) from the CPU. */
+int aidrv_syncobj_signal(struct aidrv_device *dev, uint32_t handle, uint64_t point);
+
+/** aidrv_syncobj_query() - The last signalled point of a timeline. */
+int aidrv_syncobj_query(struct aidrv_device *dev, uint32_t handle, uint64_t *point);
+
+/*
+ * Events, statistics, power
+ * =========================
+ */
+
+/**
+ * aidrv_event_read() - Read the next completion event of a job submitted
+ * with DRM_AIACCEL_SUBMIT_EVENT on this device handle (poll() on
+ * aidrv_fd() reports POLLIN when one is ready).  ev->user_data is the
+ * submit's event_data, ev->status 0 or the job's error.  Returns 0,
+ * -ETIME, or -EPROTO for something that is not such an event.
+ */
+int aidrv_event_read(struct aidrv_device *dev, struct drm_aiaccel_event_job *ev,
+		     int64_t timeout_ns, uint32_t flags);
+
+/**
+ * aidrv_get_stats() - Device-wide and this handle's counters
+ * (DRM_IOCTL_AIACCEL_GET_STATS): jobs, engine busy time and cycles, MACs,
+ * bytes, memory.  Members the kernel does not know read as 0.
+ */
+int aidrv_get_stats(struct aidrv_device *dev, struct drm_aiaccel_stats *stats);
+
+/**
+ * aidrv_power_get() - The power mode, clock, and whether the device is
+ * powered now (it powers off by itself when idle, unless in PERFORMANCE
+ * mode).
+ */
+int aidrv_power_get(struct aidrv_device *dev, struct drm_aiaccel_power *power);
+
+/**
+ * aidrv_power_set() - Set the device-wide power mode (enum
+ * drm_aiaccel_power_mode).  -EPERM without CAP_SYS_ADMIN, -EINVAL.
+ */
+int aidrv_power_set(struct aidrv_device *dev, uint32_t mode);
+
 #ifdef __cplusplus
 }
 #endif
