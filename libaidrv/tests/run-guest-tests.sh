@@ -7,9 +7,9 @@
 #   "$BUILD/libaidrv/tests/run-guest-tests.sh" /results/libaidrv
 #
 # Each binary runs plainly, where every cmocka test case counts as one
-# test.  The binaries named in $VALGRIND_TESTS (default: test_buffer, whose
-# setup and teardown also run the device calls) run a second time under
-# valgrind (--leak-check=full, --error-exitcode=1), which counts as one
+# test.  The binaries named in $VALGRIND_TESTS (default: test_buffer and
+# test_job, which between them make every library call) run a second
+# time under valgrind (--leak-check=full, --error-exitcode=1), which counts as one
 # more test per binary that passes only if valgrind found no error or leak
 # and every case passed again; valgrind is not run on every binary because
 # starting it costs about 30 s in the TCG guest.  A case that skips counts
@@ -25,7 +25,7 @@ out=${1:?usage: run-guest-tests.sh OUT}
 here=${0%/*}
 mkdir -p "$out"
 export CMOCKA_MESSAGE_OUTPUT=TAP
-valgrind_tests=" ${VALGRIND_TESTS-test_buffer} "
+valgrind_tests=" ${VALGRIND_TESTS-test_buffer test_job} "
 
 passed=0 failed=0
 
