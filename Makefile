@@ -7,7 +7,7 @@ TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 SCRIPTS := $(TOP)/scripts
 
 .PHONY: all run check kunit host-tests kernel guest-root lib igt guest-check \
-	module checkpatch clean distclean help
+	bench module checkpatch clean distclean help
 
 all: lib igt
 
@@ -17,6 +17,7 @@ help:
 	@echo "make kunit        KUnit suites on UML"
 	@echo "make host-tests   tests that need no kernel"
 	@echo "make guest-check  the guest part of 'make check' only"
+	@echo "make bench        benchmarks in the guest (figures, not pass/fail)"
 	@echo "make module KDIR=/lib/modules/\$$(uname -r)/build"
 	@echo "                  build aiaccel.ko and aiaccel_sim.ko out of tree"
 	@echo "make checkpatch   checkpatch.pl --strict on the kernel sources"
@@ -49,6 +50,14 @@ igt:
 guest-check:
 	$(SCRIPTS)/build-all.sh check
 	$(SCRIPTS)/run-guest.sh check
+
+# Figures, never pass/fail: every bench/bench_*.c, run in the guest by
+# guest/plan-bench.sh; the output is build/results/guest/bench.txt.
+bench:
+	$(SCRIPTS)/build-all.sh run
+	$(MAKE) -s -C bench O=$(TOP)/build/bench
+	$(SCRIPTS)/run-guest.sh bench >/dev/null; rc=$$?; \
+		cat $(TOP)/build/results/guest/bench.txt; exit $$rc
 
 # Out-of-tree build against a configured Linux 7.3 tree, e.g. a distro's
 # headers package.  Needs CONFIG_DRM_ACCEL, DRM_SCHED, DRM_GEM_SHMEM_HELPER,

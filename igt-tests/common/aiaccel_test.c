@@ -154,3 +154,204 @@ int aiaccel_reload(const char *sim_params)
 		return ret;
 	return system("modprobe aiaccel");
 }
+
+/* ==== Memory tests (aiaccel_bo, aiaccel_prime): begin ==== */
+
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include <linux/dma-buf.h>
+
+int aiaccel_bo_create(int fd, uint64_t size, uint32_t flags, struct drm_aiaccel_bo_create *out)
+{
+	struct drm_aiaccel_bo_create args = { .size = size, .flags = flags };
+
+	if (igt_ioctl(fd, DRM_IOCTL_AIACCEL_BO_CREATE, &args))
+		return -errno;
+	if (out)
+		*out = args;
+	return 0;
+}
+
+int aiaccel_bo_info(int fd, uint32_t handle, struct drm_aiaccel_bo_info *out)
+{
+	struct drm_aiaccel_bo_info args = { .handle = handle };
+
+	if (igt_ioctl(fd, DRM_IOCTL_AIACCEL_BO_INFO, &args))
+		return -errno;
+	*out = args;
+	return 0;
+}
+
+int aiaccel_gem_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close args = { .handle = handle };
+
+	return igt_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &args) ? -errno : 0;
+}
+
+uint64_t aiaccel_mem_used(int fd)
+{
+	struct drm_aiaccel_info info;
+
+	igt_assert_eq(aiaccel_get_info(fd, &info), 0);
+	return info.mem_used;
+}
+
+void *aiaccel_bo_mmap(int fd, uint64_t mmap_offset, uint64_t size, int prot)
+{
+	void *ptr = mmap(NULL, size, prot, MAP_SHARED, fd, mmap_offset);
+
+	igt_assert_f(ptr != MAP_FAILED, "mmap of %llu bytes at offset 0x%llx: %s\n",
+		     (unsigned long long)size, (unsigned long long)mmap_offset,
+		     strerror(errno));
+	return ptr;
+}
+
+int aiaccel_prime_export(int fd, uint32_t handle, uint32_t flags)
+{
+	struct drm_prime_handle args = { .handle = handle, .flags = flags, .fd = -1 };
+
+	if (igt_ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &args))
+		return -errno;
+	return args.fd;
+}
+
+int aiaccel_prime_import(int fd, int dmabuf, uint32_t *handle)
+{
+	struct drm_prime_handle args = { .fd = dmabuf };
+
+	if (igt_ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &args))
+		return -errno;
+	*handle = args.handle;
+	return 0;
+}
+
+int aiaccel_dmabuf_sync(int dmabuf, uint64_t flags)
+{
+	struct dma_buf_sync args = { .flags = flags };
+
+	return igt_ioctl(dmabuf, DMA_BUF_IOCTL_SYNC, &args) ? -errno : 0;
+}
+
+bool aiaccel_same_file(int fd1, int fd2)
+{
+	struct stat a, b;
+
+	igt_assert_eq(fstat(fd1, &a), 0);
+	igt_assert_eq(fstat(fd2, &b), 0);
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+static uint32_t pattern_word(uint32_t seed, size_t i)
+{
+	uint32_t x = seed * 0x9e3779b9u ^ (uint32_t)i * 2654435761u ^ (uint32_t)(i >> 32);
+
+	x ^= x >> 16;
+	x *= 0x85ebca6bu;
+	x ^= x >> 13;
+	return x;
+}
+
+void aiaccel_pattern_fill(void *ptr, size_t size, uint32_t seed)
+{
+	uint32_t *p = ptr;
+	size_t i;
+
+	igt_assert_eq_u64(size % 4, 0);
+	for (i = 0; i < size / 4; i++)
+		p[i] = pattern_word(seed, i);
+}
+
+void aiaccel_pattern_check(const void *ptr, size_t size, uint32_t seed)
+{
+	const uint32_t *p = ptr;
+	size_t i;
+
+	igt_assert_eq_u64(size % 4, 0);
+	for (i = 0; i < size / 4; i++)
+		igt_assert_f(p[i] == pattern_word(seed, i),
+			     "pattern %#x: word at offset %zu is 0x%08x, expected 0x%08x\n",
+			     seed, i * 4, p[i], pattern_word(seed, i));
+}
+
+int aiaccel_load_module(const char *module, const char *params)
+{
+	char path[128], cmd[256];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", module);
+	if (access(path, F_OK) == 0)
+		return 0;
+	snprintf(cmd, sizeof(cmd), "modprobe %s %s", module, params ? params : "");
+	return system(cmd) == 0 ? 1 : -1;
+}
+
+int aiaccel_drm_open_driver(const char *name)
+{
+	struct dirent *d;
+	DIR *dir;
+	int ret = -ENODEV;
+
+	dir = opendir("/dev/dri");
+	if (!dir)
+		return -ENODEV;
+	while ((d = readdir(dir))) {
+		char path[PATH_MAX];
+		drmVersionPtr v;
+		int fd;
+
+		if (strncmp(d->d_name, "card", 4))
+			continue;
+		snprintf(path, sizeof(path), "/dev/dri/%s", d->d_name);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		if (v && v->name && !strcmp(v->name, name)) {
+			drmFreeVersion(v);
+			ret = fd;
+			break;
+		}
+		if (v)
+			drmFreeVersion(v);
+		close(fd);
+	}
+	closedir(dir);
+	return ret;
+}
+
+int aiaccel_dumb_create(int fd, uint64_t size, uint32_t *handle)
+{
+	struct drm_mode_create_dumb args = {
+		.width = 1024,
+		.height = size / 4096,
+		.bpp = 32,
+	};
+
+	if (size % 4096 || !args.height)
+		return -EINVAL;
+	if (igt_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &args))
+		return -errno;
+	igt_assert_eq_u64(args.size, size);
+	*handle = args.handle;
+	return 0;
+}
+
+int aiaccel_dumb_map(int fd, uint32_t handle, uint64_t *offset)
+{
+	struct drm_mode_map_dumb args = { .handle = handle };
+
+	if (igt_ioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &args))
+		return -errno;
+	*offset = args.offset;
+	return 0;
+}
+
+int aiaccel_dumb_destroy(int fd, uint32_t handle)
+{
+	struct drm_mode_destroy_dumb args = { .handle = handle };
+
+	return igt_ioctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &args) ? -errno : 0;
+}
+
+/* ==== Memory tests (aiaccel_bo, aiaccel_prime): end ==== */

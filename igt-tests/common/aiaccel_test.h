@@ -41,4 +41,69 @@ bool aiaccel_read_reg(int minor, unsigned int reg, uint32_t *val);
  * "num_devices=4"); 0 or the failing command's exit status. */
 int aiaccel_reload(const char *sim_params);
 
+/* ==== Memory tests (aiaccel_bo, aiaccel_prime): begin ==== */
+
+/*
+ * Buffers.  The calls return 0 (or a file descriptor) or -errno, so that
+ * tests can check exact error codes; aiaccel_mem_used() asserts.
+ */
+
+/* DRM_IOCTL_AIACCEL_BO_CREATE; fills *out (may be NULL) on success. */
+int aiaccel_bo_create(int fd, uint64_t size, uint32_t flags,
+		      struct drm_aiaccel_bo_create *out);
+
+/* DRM_IOCTL_AIACCEL_BO_INFO of handle into *out. */
+int aiaccel_bo_info(int fd, uint32_t handle, struct drm_aiaccel_bo_info *out);
+
+/* DRM_IOCTL_GEM_CLOSE. */
+int aiaccel_gem_close(int fd, uint32_t handle);
+
+/* GET_INFO's mem_used. */
+uint64_t aiaccel_mem_used(int fd);
+
+/* mmap() of a buffer's mmap offset, MAP_SHARED; asserts that it works. */
+void *aiaccel_bo_mmap(int fd, uint64_t mmap_offset, uint64_t size, int prot);
+
+/*
+ * dma-buf sharing.  These names avoid IGT's own prime_*() helpers so the
+ * tests also build against a real IGT tree.
+ */
+
+/* DRM_IOCTL_PRIME_HANDLE_TO_FD with flags; the dma-buf fd or -errno. */
+int aiaccel_prime_export(int fd, uint32_t handle, uint32_t flags);
+
+/* DRM_IOCTL_PRIME_FD_TO_HANDLE; 0 and *handle, or -errno. */
+int aiaccel_prime_import(int fd, int dmabuf, uint32_t *handle);
+
+/* DMA_BUF_IOCTL_SYNC with flags (DMA_BUF_SYNC_*); 0 or -errno. */
+int aiaccel_dmabuf_sync(int dmabuf, uint64_t flags);
+
+/* True if the two descriptors refer to the same open file (dma-buf). */
+bool aiaccel_same_file(int fd1, int fd2);
+
+/* A position-dependent 32-bit pattern: fill, and check (asserting, and
+ * naming the first differing offset). */
+void aiaccel_pattern_fill(void *ptr, size_t size, uint32_t seed);
+void aiaccel_pattern_check(const void *ptr, size_t size, uint32_t seed);
+
+/*
+ * Other drivers.
+ */
+
+/* modprobe module with params unless /sys/module/<module> exists:
+ * 1 if it was loaded here, 0 if it was loaded already, -1 on failure. */
+int aiaccel_load_module(const char *module, const char *params);
+
+/* Open the /dev/dri/card* node of the DRM driver called name; -ENODEV if
+ * there is none, or -errno. */
+int aiaccel_drm_open_driver(const char *name);
+
+/* Dumb buffers (DRM_IOCTL_MODE_*_DUMB), on vgem: a size-byte buffer as
+ * 4096-byte rows of 32-bit pixels (size a multiple of 4096). */
+int aiaccel_dumb_create(int fd, uint64_t size, uint32_t *handle);
+int aiaccel_dumb_map(int fd, uint32_t handle, uint64_t *offset);
+int aiaccel_dumb_destroy(int fd, uint32_t handle);
+
+/* ==== Memory tests (aiaccel_bo, aiaccel_prime): end ==== */
+
 #endif /* AIACCEL_TEST_H */

@@ -55,6 +55,7 @@ int aidrv_open_path(const char *path, struct aidrv_device **out)
 		free(dev);
 		return -ENOMEM;
 	}
+	pthread_mutex_init(&dev->bo_lock, NULL);
 	*out = dev;
 	return 0;
 }
@@ -64,6 +65,7 @@ void aidrv_close(struct aidrv_device *dev)
 	if (!dev)
 		return;
 	close(dev->fd);
+	pthread_mutex_destroy(&dev->bo_lock);
 	free(dev->path);
 	free(dev);
 }

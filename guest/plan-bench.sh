@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# "make bench", guest part: every benchmark program in $BUILD/bench
+# (bench_*), one after the other.  Figures go to /results/bench.txt; they
+# are never pass/fail.  The plan fails only if a benchmark cannot run.
+source /aiaccel/guest/lib.sh
+
+load_driver || exit 1
+# bench_mem compares against vgem dumb buffers.
+modprobe vgem || { echo "cannot load vgem"; exit 1; }
+
+status=0
+{
+	echo "# kernel $(uname -r), $(nproc) CPUs, $(uname -m)"
+	echo "# the test kernel has KASAN, lockdep, kmemleak and DMA-API debugging;"
+	echo "# under QEMU TCG; compare ratios, not absolute figures"
+} >/results/bench.txt
+found=0
+for b in "$BUILD"/bench/bench_*; do
+	[ -f "$b" ] && [ -x "$b" ] || continue
+	found=1
+	name=${b##*/}
+	stamp "$name"
+	echo "## $name" >>/results/bench.txt
+	if ! "$b" >>/results/bench.txt 2>&1; then
+		echo "## $name FAILED" >>/results/bench.txt
+		status=1
+	fi
+	stamp "$name done"
+done
+if [ "$found" -eq 0 ]; then
+	echo "no benchmark in $BUILD/bench" | tee -a /results/bench.txt
+	status=1
+fi
+cat /results/bench.txt
+
+modprobe -r vgem
+unload_driver || { echo "cannot unload the driver"; exit 1; }
+exit $status

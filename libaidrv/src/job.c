@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libaidrv: jobs, waits, syncobjs, completion events, statistics, power.
+ *
+ * A job gets a binary syncobj of its own, added to its out-syncs, which
+ * the job's completion (the drm_sched "finished" fence) signals.  Waiting
+ * on a job is waiting on that syncobj; the job's outcome is the fence's
+ * status, read through a sync_file exported from the syncobj
+ * (SYNC_IOC_FILE_INFO: 1 signalled, 0 pending, < 0 the error it was
+ * signalled with).  So neither waiting nor the status depend on the
+ * device fd's event queue, which belongs to the application.
+ *
+ * A command stream given as a struct aidrv_cs is copied into a fresh
+ * read-only buffer whose handle is closed right after SUBMIT: the job's
+ * reference keeps it mapped until the job ends.
+ */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/sync_file.h>
+#include <xf86drm.h>
+
+#include "aidrv.h"
+#include "internal.h"
+
+/* Submits with at most this many buffers or out-syncs use the stack. */
+#define ONSTACK	16
+
+struct aidrv_job {
+	struct aidrv_device *dev;
+	uint32_t syncobj;
+	int status;		/* cached once the job is done */
+	int done;
+};
+
+int64_t aidrv_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The absolute CLOCK_MONOTONIC deadline of a timeout, saturating. */
+static int64_t deadline(int64_t timeout_ns, uint32_t flags)
+{
+	int64_t now;
+
+	if (flags & AIDRV_WAIT_ABSOLUTE || timeout_ns == AIDRV_TIMEOUT_INFINITE)
+		return timeout_ns;
+	if (timeout_ns <= 0)
+		return 0;
+	now = aidrv_now_ns();
+	return timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
+}
+
+/* Milliseconds from now until an absolute deadline, for poll(). */
+static int deadline_ms(int64_t abs_ns)
+{
+	int64_t left;
+
+	if (abs_ns == INT64_MAX)
+		return -1;
+	left = abs_ns - aidrv_now_ns();
+	if (left <= 0)
+		return 0;
+	left = (left + 999999) / 1000000;
+	return left > 1000000000 ? 1000000000 : (int)left;
+}
+
+void aidrv_submit_init(struct aidrv_submit *s, const struct aidrv_cs *cs)
+{
+	if (!s)
+		return;
+	memset(s, 0, sizeof(*s));
+	s->cs = cs;
+	s->engine = DRM_AIACCEL_ENGINE_ANY;
+	s->priority = DRM_AIACCEL_PRIORITY_NORMAL;
+}
+
+int aidrv_cs_upload(const struct aidrv_cs *cs, struct aidrv_device *dev, struct aidrv_bo **out)
+{
+	struct aidrv_bo *bo;
+	void *map;
+	int ret;
+
+	if (!cs || !dev || !out)
+		return -EINVAL;
+	if (!aidrv_cs_size(cs))
+		return -ENODATA;
+	ret = aidrv_bo_create(dev, aidrv_cs_size(cs), DRM_AIACCEL_BO_DEVICE_READ_ONLY, &bo);
+	if (ret)
+		return ret;
+	ret = aidrv_bo_map(bo, &map);
+	if (ret) {
+		aidrv_bo_free(bo);
+		return ret;
+	}
+	memcpy(map, aidrv_cs_data(cs), aidrv_cs_size(cs));
+	aidrv_bo_unmap(bo);
+	*out = bo;
+	return 0;
+}
+
+int aidrv_job_submit(struct aidrv_device *dev, const struct aidrv_submit *s,
+		     struct aidrv_job **out)
+{
+	struct drm_aiaccel_submit_bo bos_stack[ONSTACK], *bos = bos_stack;
+	struct drm_aiaccel_sync outs_stack[ONSTACK], *outs = outs_stack;
+	struct drm_aiaccel_submit args = { 0 };
+	struct aidrv_bo *cs_bo = NULL;
+	struct aidrv_job *job = NULL;
+	unsigned int i, nout;
+	int ret;
+
+	if (out)
+		*out = NULL;
+	if (!dev || !s)
+		return -EINVAL;
+	if ((s->bo_count && !s->bos) || (s->in_sync_count && !s->in_syncs) ||
+	    (s->out_sync_count && !s->out_syncs))
+		return -EINVAL;
+	if (s->bo_count > DRM_AIACCEL_MAX_SUBMIT_BOS ||
+	    s->in_sync_count > DRM_AIACCEL_MAX_SUBMIT_SYNCS ||
+	    s->out_sync_count > DRM_AIACCEL_MAX_SUBMIT_SYNCS - (out ? 1 : 0))
+		return -EINVAL;
+
+	/* The command stream: uploaded from the builder, or the caller's. */
+	if (s->cs) {
+		if (aidrv_cs_size(s->cs)) {
+			ret = aidrv_cs_upload(s->cs, dev, &cs_bo);
+			if (ret)
+				return ret;
+			args.cs_handle = aidrv_bo_handle(cs_bo);
+			args.cs_size = aidrv_cs_size(s->cs);
+		} else {
+			/* An empty job still needs a buffer to name. */
+			ret = aidrv_bo_create(dev, 1, DRM_AIACCEL_BO_DEVICE_READ_ONLY, &cs_bo);
+			if (ret)
+				return ret;
+			args.cs_handle = aidrv_bo_handle(cs_bo);
+		}
+	} else if (s->cs_bo) {
+		if (s->cs_bo->dev != dev)
+			return -EINVAL;
+		args.cs_handle = aidrv_bo_handle(s->cs_bo);
+		args.cs_offset = s->cs_offset;
+		args.cs_size = s->cs_size;
+	} else {
+		return -EINVAL;
+	}
+
+	nout = s->out_sync_count + (out ? 1 : 0);
+	if (s->bo_count > ONSTACK)
+		bos = calloc(s->bo_count, sizeof(*bos));
+	if (nout > ONSTACK)
+		outs = calloc(nout, sizeof(*outs));
+	if (out)
+		job = calloc(1, sizeof(*job));
+	if (!bos || !outs || (out && !job)) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	for (i = 0; i < s->bo_count; i++) {
+		if (!s->bos[i].bo || s->bos[i].bo->dev != dev) {
+			ret = -EINVAL;
+			goto err;
+		}
+		bos[i].handle = aidrv_bo_handle(s->bos[i].bo);
+		bos[i].flags = s->bos[i].flags;
+	}
+	if (s->out_sync_count)
+		memcpy(outs, s->out_syncs, s->out_sync_count * sizeof(*outs));
+	if (job) {
+		job->dev = dev;
+		if (drmSyncobjCreate(dev->fd, 0, &job->syncobj)) {
+			ret = -errno;
+			goto err;
+		}
+		outs[s->out_sync_count] = (struct drm_aiaccel_sync){ .handle = job->syncobj };
+	}
+
+	args.flags = s->flags;
+	args.bos = (uintptr_t)bos;
+	args.bo_count = s->bo_count;
+	args.bo_stride = sizeof(*bos);
+	args.in_syncs = (uintptr_t)s->in_syncs;
+	args.in_sync_count = s->in_sync_count;
+	args.in_sync_stride = sizeof(*s->in_syncs);
+	args.out_syncs = (uintptr_t)outs;
+	args.out_sync_count = nout;
+	args.out_sync_stride = sizeof(*outs);
+	args.engine = s->engine;
+	args.priority = s->priority;
+	args.event_data = s->event_data;
+	ret = aidrv_ioctl(dev, DRM_IOCTL_AIACCEL_SUBMIT, &args);
+	if (ret)
+		goto err;
+
+	if (out)
+		*out = job;
+	job = NULL;
+err:
+	if (job) {
+		if (job->syncobj)
+			drmSyncobjDestroy(dev->fd, job->syncobj);
+		free(job);
+	}
+	if (bos != bos_stack)
+		free(bos);
+	if (outs != outs_stack)
+		free(outs);
+	/* A submitted job holds the command-stream buffer itself. */
+	aidrv_bo_free(cs_bo);
+	return ret;
+}
+
+/* The status of the job's fence: 1 signalled, 0 pending, < 0 its error. */
+static int fence_status(struct aidrv_job *job)
+{
+	struct sync_file_info info = { .num_fences = 0 };
+	int fd, ret;
+
+	if (drmSyncobjExportSyncFile(job->dev->fd, job->syncobj, &fd))
+		return -errno;
+	ret = ioctl(fd, SYNC_IOC_FILE_INFO, &info) ? -errno : info.status;
+	close(fd);
+	return ret;
+}
+
+int aidrv_job_status(struct aidrv_job *job)
+{
+	int ret;
+
+	if (!job)
+		return -EINVAL;
+	if (job->done)
+		return job->status;
+	ret = fence_status(job);
+	if (ret == 0)
+		return -EINPROGRESS;
+	job->done = 1;
+	job->status = ret > 0 ? 0 : ret;
+	return job->status;
+}
+
+int aidrv_job_wait(struct aidrv_job *job, int64_t timeout_ns, uint32_t flags)
+{
+	int ret;
+
+	if (!job || flags & ~AIDRV_WAIT_ABSOLUTE)
+		return -EINVAL;
+	if (job->done)
+		return 0;
+	ret = aidrv_syncobj_wait(job->dev, job->syncobj, 0, timeout_ns, flags);
+	if (ret)
+		return ret;
+	/* Cache the outcome while the fence is certainly there. */
+	aidrv_job_status(job);
+	return 0;
+}
+
+uint32_t aidrv_job_syncobj(const struct aidrv_job *job)
+{
+	return job ? job->syncobj : 0;
+}
+
+void aidrv_job_free(struct aidrv_job *job)
+{
+	if (!job)
+		return;
+	drmSyncobjDestroy(job->dev->fd, job->syncobj);
+	free(job);
+}
+
+int aidrv_run(struct aidrv_device *dev, const struct aidrv_submit *s, int64_t timeout_ns)
+{
+	struct aidrv_job *job;
+	int ret;
+
+	ret = aidrv_job_submit(dev, s, &job);
+	if (ret)
+		return ret;
+	ret = aidrv_job_wait(job, timeout_ns, 0);
+	if (!ret)
+		ret = aidrv_job_status(job);
+	aidrv_job_free(job);
+	return ret;
+}
+
+int aidrv_bo_wait(struct aidrv_bo *bo, uint32_t wait_flags, int64_t timeout_ns, uint32_t flags)
+{
+	struct drm_aiaccel_wait args = { 0 };
+	int ret;
+
+	if (!bo || flags & ~AIDRV_WAIT_ABSOLUTE)
+		return -EINVAL;
+	args.handle = aidrv_bo_handle(bo);
+	args.flags = wait_flags;
+	args.timeout_ns = deadline(timeout_ns, flags);
+	ret = aidrv_ioctl(bo->dev, DRM_IOCTL_AIACCEL_WAIT, &args);
+	return ret == -ETIMEDOUT ? -ETIME : ret;
+}
+
+/*
+ * Syncobjs.
+ */
+
+int aidrv_syncobj_create(struct aidrv_device *dev, uint32_t flags, uint32_t *handle)
+{
+	if (!dev || !handle)
+		return -EINVAL;
+	return drmSyncobjCreate(dev->fd, flags, handle) ? -errno : 0;
+}
+
+int aidrv_syncobj_destroy(struct aidrv_device *dev, uint32_t handle)
+{
+	if (!dev)
+		return -EINVAL;
+	return drmSyncobjDestroy(dev->fd, handle) ? -errno : 0;
+}
+
+int aidrv_syncobj_wait(struct aidrv_device *dev, uint32_t handle, uint64_t point,
+		       int64_t timeout_ns, uint32_t flags)
+{
+	int64_t abs = deadline(timeout_ns, flags);
+	int ret;
+
+	if (!dev || flags & ~AIDRV_WAIT_ABSOLUTE)
+		return -EINVAL;
+	if (point)
+		ret = drmSyncobjTimelineWait(dev->fd, &handle, &point, 1, abs,
+					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL);
+	else
+		ret = drmSyncobjWait(dev->fd, &handle, 1, abs,
+				     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL);
+	/* libdrm returns -errno here, or -1 on older versions. */
+	if (ret == -1)
+		ret = -errno;
+	return ret;
+}
+
+int aidrv_syncobj_signal(struct aidrv_device *dev, uint32_t handle, uint64_t point)
+{
+	int ret;
+
+	if (!dev)
+		return -EINVAL;
+	if (point)
+		ret = drmSyncobjTimelineSignal(dev->fd, &handle, &point, 1);
+	else
+		ret = drmSyncobjSignal(dev->fd, &handle, 1);
+	return ret ? -errno : 0;
+}
+
+int aidrv_syncobj_query(struct aidrv_device *dev, uint32_t handle, uint64_t *point)
+{
+	if (!dev || !point)
+		return -EINVAL;
+	/* The kernel writes it through a pointer valgrind does not follow. */
+	*point = 0;
+	return drmSyncobjQuery(dev->fd, &handle, point, 1) ? -errno : 0;
+}
+
+/*
+ * Events, statistics, power.
+ */
+
+int aidrv_event_read(struct aidrv_device *dev, struct drm_aiaccel_event_job *ev,
+		     int64_t timeout_ns, uint32_t flags)
+{
+	int64_t abs = deadline(timeout_ns, flags);
+	struct pollfd pfd;
+	ssize_t n;
+	int ret;
+
+	if (!dev || !ev || flags & ~AIDRV_WAIT_ABSOLUTE)
+		return -EINVAL;
+	pfd.fd = dev->fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		pfd.revents = 0;
+		ret = poll(&pfd, 1, deadline_ms(abs));
+		if (ret < 0 && errno == EINTR)
+			continue;
+		if (ret < 0)
+			return -errno;
+		if (ret == 0)
+			return -ETIME;
+		/* Another reader may have taken the event: poll again. */
+		n = read(dev->fd, ev, sizeof(*ev));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			continue;
+		if ((size_t)n != sizeof(*ev) || ev->base.type != DRM_AIACCEL_EVENT_JOB_DONE ||
+		    ev->base.length != sizeof(*ev))
+			return -EPROTO;
+		return 0;
+	}
+}
+
+int aidrv_get_stats(struct aidrv_device *dev, struct drm_aiaccel_stats *stats)
+{
+	struct drm_aiaccel_get_stats args = { 0 };
+
+	if (!dev || !stats)
+		return -EINVAL;
+	/* A kernel with a shorter struct leaves the members it lacks zero. */
+	memset(stats, 0, sizeof(*stats));
+	args.stats_ptr = (uintptr_t)stats;
+	args.stats_size = sizeof(*stats);
+	return aidrv_ioctl(dev, DRM_IOCTL_AIACCEL_GET_STATS, &args);
+}
+
+int aidrv_power_get(struct aidrv_device *dev, struct drm_aiaccel_power *power)
+{
+	if (!dev || !power)
+		return -EINVAL;
+	memset(power, 0, sizeof(*power));
+	return aidrv_ioctl(dev, DRM_IOCTL_AIACCEL_POWER, power);
+}
+
+int aidrv_power_set(struct aidrv_device *dev, uint32_t mode)
+{
+	struct drm_aiaccel_power args = { .flags = DRM_AIACCEL_POWER_SET, .mode = mode };
+
+	if (!dev)
+		return -EINVAL;
+	return aidrv_ioctl(dev, DRM_IOCTL_AIACCEL_POWER, &args);
+}
