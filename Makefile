@@ -7,7 +7,7 @@ TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 SCRIPTS := $(TOP)/scripts
 
 .PHONY: all run check kunit host-tests kernel guest-root lib igt guest-check \
-	bench module checkpatch clean distclean help
+	bench bench-model install module checkpatch clean distclean help
 
 all: lib igt
 
@@ -18,6 +18,9 @@ help:
 	@echo "make host-tests   tests that need no kernel"
 	@echo "make guest-check  the guest part of 'make check' only"
 	@echo "make bench        benchmarks in the guest (figures, not pass/fail)"
+	@echo "make bench-model  the hardware model's GEMM throughput vs userspace"
+	@echo "make install      libaidrv, its headers, tools, man pages, udev rule"
+	@echo "                  (PREFIX=/usr/local, DESTDIR=)"
 	@echo "make module KDIR=/lib/modules/\$$(uname -r)/build"
 	@echo "                  build aiaccel.ko and aiaccel_sim.ko out of tree"
 	@echo "make checkpatch   checkpatch.pl --strict on the kernel sources"
@@ -44,6 +47,9 @@ guest-root:
 lib:
 	$(MAKE) -C libaidrv O=$(TOP)/build/libaidrv
 
+install:
+	$(MAKE) -C libaidrv O=$(TOP)/build/libaidrv install
+
 igt:
 	$(MAKE) -C igt-tests O=$(TOP)/build/igt
 
@@ -58,6 +64,9 @@ bench:
 	$(MAKE) -s -C bench O=$(TOP)/build/bench
 	$(SCRIPTS)/run-guest.sh bench >/dev/null; rc=$$?; \
 		cat $(TOP)/build/results/guest/bench.txt; exit $$rc
+
+bench-model:
+	$(MAKE) bench GUEST_FILTER=bench_model
 
 # Out-of-tree build against a configured Linux 7.3 tree, e.g. a distro's
 # headers package.  Needs CONFIG_DRM_ACCEL, DRM_SCHED, DRM_GEM_SHMEM_HELPER,
