@@ -40,6 +40,7 @@ run_suite() {	# run_suite NAME CMD...
 
 make -s -C "$AIACCEL_TOP/igt-tests" O="$BUILD_DIR/igt-selftest" selftest-build >/dev/null
 run_suite "harness gates" "$AIACCEL_TOP/scripts/harness-selftest.sh"
+run_suite "install and pkg-config" "$AIACCEL_TOP/scripts/install-test.sh"
 run_suite "IGT compat protocol" "$AIACCEL_TOP/igt-tests/lib/selftest/run.sh" "$BUILD_DIR/igt-selftest/selftest"
 if [ -f "$AIACCEL_TOP/libaidrv/tests/Makefile" ]; then
 	mkdir -p "$BUILD_DIR/libaidrv-tests"
