@@ -10,13 +10,14 @@ stamp() {
 	echo "[guest $(cut -d' ' -f1 /proc/uptime)] $*"
 }
 
-# load_driver [SIM_PARAMS...]: (re)load the model and the driver.
+# load_driver [SIM_PARAMS...]: (re)load the model and the driver, the
+# driver with $AIACCEL_DRIVER_PARAMS.
 load_driver() {
 	stamp "loading aiaccel_sim $*"
 	modprobe -r aiaccel aiaccel_sim 2>/dev/null
 	modprobe aiaccel_sim "$@" || return 1
 	stamp "loading aiaccel"
-	modprobe aiaccel || return 1
+	modprobe aiaccel ${AIACCEL_DRIVER_PARAMS:-} || return 1
 	stamp "driver loaded"
 	udevadm settle 2>/dev/null
 	local i
