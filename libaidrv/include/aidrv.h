@@ -827,6 +827,126 @@ int aidrv_dataset_load_file(const char *path, struct aidrv_dataset **set,
  */
 void aidrv_dataset_free(struct aidrv_dataset *set);
 
+/* ------------------------------------------------------------------------
+ * Inference
+ *
+ * The device executor of models: a struct aidrv_inference binds a loaded
+ * model to a device for a maximum batch, and runs any number of images
+ * through the accelerator, in batches, with the ops of
+ * aidrv_model_stream() (the ones aidrv_model_run_cpu() runs), so its
+ * outputs equal the CPU executor's byte for byte.
+ *
+ * Binding allocates, once: a device-read-only buffer holding a copy of
+ * the model's data section; and, per buffer set, one buffer per activation
+ * tensor sized for the batch and one for the command stream.  By default
+ * there is a buffer set per engine (at least two, at most four), each
+ * running its jobs on an engine of its own: batch i + 1 is copied in and
+ * submitted while batch i runs, and the engines run batches side by side.
+ * With %AIDRV_INFERENCE_SINGLE_BUFFER there is one buffer set, and batches
+ * run one after the other on any engine.  Every job lists every buffer
+ * with the access the model's layers make (read, write or both).
+ *
+ *	struct aidrv_inference *inf;
+ *
+ *	ret = aidrv_inference_create(dev, model, 64, 0, &inf);
+ *	if (!ret) {
+ *		ret = aidrv_inference_run(inf, images, 1000, logits, 10 * AIDRV_NSEC_PER_SEC);
+ *		aidrv_inference_free(inf);
+ *	}
+ *
+ * The model and the device must outlive the executor.  An executor may be
+ * used by one thread at a time; executors of one device may run in
+ * parallel.
+ */
+
+/** A model bound to a device, with its buffers. */
+struct aidrv_inference;
+
+/** AIDRV_INFERENCE_SINGLE_BUFFER - One buffer set: no overlap of batches. */
+#define AIDRV_INFERENCE_SINGLE_BUFFER	(1U << 0)
+/** AIDRV_INFERENCE_FLAGS - Every flag aidrv_inference_create() knows. */
+#define AIDRV_INFERENCE_FLAGS		AIDRV_INFERENCE_SINGLE_BUFFER
+
+/**
+ * aidrv_inference_create() - Bind a model to a device.
+ * @dev: The device.
+ * @model: A loaded model; it must stay loaded until aidrv_inference_free().
+ * @max_batch: Most images per job, 1 .. aidrv_model_max_batch(); each
+ *	buffer set holds this many images of every tensor.
+ * @flags: 0 or %AIDRV_INFERENCE_SINGLE_BUFFER.
+ * @inf: Set to the new executor on success, to NULL on failure.
+ *
+ * Return: 0; -EINVAL for a NULL argument, a @max_batch of 0 or unknown
+ * @flags; -E2BIG if @max_batch is above aidrv_model_max_batch() (or the
+ * model's command stream is larger than %DRM_AIACCEL_MAX_CS_SIZE); or the
+ * error of aidrv_get_info(), aidrv_bo_create() or aidrv_bo_map(): -ENOMEM
+ * past the device memory budget, -ENOSPC when the address space is full.
+ */
+int aidrv_inference_create(struct aidrv_device *dev, const struct aidrv_model *model,
+			   uint32_t max_batch, uint32_t flags,
+			   struct aidrv_inference **inf);
+
+/**
+ * aidrv_inference_run() - Run images through the model on the device.
+ * @inf: The executor.
+ * @input: @count images of the model input's size, one after the other.
+ * @count: Number of images, at least 1; split into jobs of at most the
+ *	executor's max_batch images.
+ * @output: Room for @count results of the model output's size, written
+ *	in the order of the images.
+ * @timeout_ns: How long the whole call may wait for the device, relative
+ *	to now; %AIDRV_TIMEOUT_INFINITE waits for ever (a hung job still
+ *	ends: the driver's watchdog fails it with -ETIMEDOUT).
+ *
+ * Synchronous: returns once every job is done.  On failure, @output holds
+ * the results of some batches and not others.
+ *
+ * Return: 0; -EINVAL for a NULL argument, a @count of 0 or a negative
+ * @timeout_ns; -ETIME if the deadline passed first (the jobs still
+ * running are waited for by the next run, their outputs dropped; freeing
+ * the executor is safe); -EINTR; the error of aidrv_job_submit(); or the
+ * error a job failed with, as aidrv_job_status() gives it (-EFAULT,
+ * -ETIMEDOUT, -EIO, -ECANCELED...).
+ */
+int aidrv_inference_run(struct aidrv_inference *inf, const int8_t *input,
+			uint32_t count, int8_t *output, int64_t timeout_ns);
+
+/**
+ * aidrv_inference_max_batch() - The executor's max_batch (0 for NULL).
+ * @inf: The executor.
+ */
+uint32_t aidrv_inference_max_batch(const struct aidrv_inference *inf);
+
+/**
+ * aidrv_inference_free() - Free an executor and its buffers.
+ * @inf: The executor; NULL is ignored.
+ *
+ * Jobs still running (after an -ETIME) keep what they use until they end.
+ */
+void aidrv_inference_free(struct aidrv_inference *inf);
+
+/**
+ * aidrv_run_inference() - Run a loaded model on the device, in one call.
+ * @dev: The device.
+ * @model: A loaded model.
+ * @input: @count images of the model input's size.
+ * @count: Number of images, at least 1.
+ * @output: Room for @count results of the model output's size.
+ * @timeout_ns: As for aidrv_inference_run().
+ *
+ * Binds the model (aidrv_inference_create(), batches of at most 256
+ * images, double-buffered when there is more than one batch), runs it
+ * (aidrv_inference_run()) and unbinds it: the original design's
+ * ai_run_inference().  To run a model many times, keep an executor
+ * instead: binding allocates and copies the weights each time.
+ *
+ * Return: 0, or an error of aidrv_inference_create() or
+ * aidrv_inference_run().
+ */
+int aidrv_run_inference(struct aidrv_device *dev, const struct aidrv_model *model,
+			const int8_t *input, uint32_t count, int8_t *output,
+			int64_t timeout_ns);
+
 #ifdef __cplusplus
 }
 #endif

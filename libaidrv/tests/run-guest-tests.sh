@@ -7,8 +7,9 @@
 #   "$BUILD/libaidrv/tests/run-guest-tests.sh" /results/libaidrv
 #
 # Each binary runs plainly, where every cmocka test case counts as one
-# test.  The binaries named in $VALGRIND_TESTS (default: test_buffer and
-# test_job, which between them make every library call) run a second
+# test.  The binaries named in $VALGRIND_TESTS (default: test_buffer,
+# test_job and test_inference, which between them make every library
+# call) run a second
 # time under valgrind (--leak-check=full, --error-exitcode=1), which counts as one
 # more test per binary that passes only if valgrind found no error or leak
 # and every case passed again; valgrind is not run on every binary because
@@ -25,7 +26,7 @@ out=${1:?usage: run-guest-tests.sh OUT}
 here=${0%/*}
 mkdir -p "$out"
 export CMOCKA_MESSAGE_OUTPUT=TAP
-valgrind_tests=" ${VALGRIND_TESTS-test_buffer test_job} "
+valgrind_tests=" ${VALGRIND_TESTS-test_buffer test_job test_inference} "
 
 passed=0 failed=0
 
