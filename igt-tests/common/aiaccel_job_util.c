@@ -152,3 +152,75 @@ bool aiaccel_sim_hook(unsigned int instance, const char *hook, unsigned int valu
 	ok = fprintf(f, "%u\n", value) > 0;
 	return fclose(f) == 0 && ok;
 }
+
+void aiaccel_submit_init(struct drm_aiaccel_submit *args, const struct aiaccel_cs *cs)
+{
+	*args = (struct drm_aiaccel_submit){
+		.cs_handle = cs ? cs->buf.handle : 0,
+		.cs_size = cs ? cs->used : 0,
+		.bo_stride = sizeof(struct drm_aiaccel_submit_bo),
+		.in_sync_stride = sizeof(struct drm_aiaccel_sync),
+		.out_sync_stride = sizeof(struct drm_aiaccel_sync),
+		.engine = DRM_AIACCEL_ENGINE_ANY,
+		.priority = DRM_AIACCEL_PRIORITY_NORMAL,
+	};
+}
+
+int aiaccel_submit_raw(int fd, struct drm_aiaccel_submit *args)
+{
+	return igt_ioctl(fd, DRM_IOCTL_AIACCEL_SUBMIT, args) ? -errno : 0;
+}
+
+void aiaccel_cs_copy(int fd, struct aiaccel_cs *cs, uint64_t src, uint64_t dst, uint64_t size)
+{
+	struct aiaccel_op_dma_copy *op;
+
+	aiaccel_cs_new(fd, 4096, cs);
+	op = aiaccel_cs_emit(cs, AIACCEL_OP_DMA_COPY, 0, sizeof(*op));
+	op->src = src;
+	op->dst = dst;
+	op->size = size;
+}
+
+bool aiaccel_no_event(int fd, int64_t rel_ns)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, rel_ns / 1000000) == 0;
+}
+
+bool aiaccel_syncobj_signaled(int fd, uint32_t handle, uint64_t point)
+{
+	return aiaccel_syncobj_wait(fd, handle, point, 0) == 0;
+}
+
+void aiaccel_rng_seed(struct aiaccel_rng *rng, uint64_t seed)
+{
+	rng->s = seed * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
+	if (!rng->s)
+		rng->s = 1;
+}
+
+uint32_t aiaccel_rng_u32(struct aiaccel_rng *rng)
+{
+	rng->s ^= rng->s >> 12;
+	rng->s ^= rng->s << 25;
+	rng->s ^= rng->s >> 27;
+	return (rng->s * 0x2545f4914f6cdd1dull) >> 32;
+}
+
+int32_t aiaccel_rng_range(struct aiaccel_rng *rng, int32_t lo, int32_t hi)
+{
+	uint64_t span = (uint64_t)((int64_t)hi - lo) + 1;
+
+	return (int32_t)(lo + (int64_t)(aiaccel_rng_u32(rng) % span));
+}
+
+void aiaccel_rng_fill(struct aiaccel_rng *rng, void *p, size_t n)
+{
+	uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		b[i] = aiaccel_rng_u32(rng) >> 24;
+}

@@ -57,4 +57,46 @@ int64_t aiaccel_deadline(int64_t rel_ns);
 /* Write a model test hook (/sys/kernel/debug/aiaccel_sim/<inst>/<hook>). */
 bool aiaccel_sim_hook(unsigned int instance, const char *hook, unsigned int value);
 
+/*
+ * A SUBMIT argument with the defaults of aiaccel_submit() (the command
+ * stream's used bytes, the current element strides, any engine, normal
+ * priority, no arrays), for tests that then change a field or two.
+ */
+void aiaccel_submit_init(struct drm_aiaccel_submit *args, const struct aiaccel_cs *cs);
+/* DRM_IOCTL_AIACCEL_SUBMIT as given; 0 or -errno. */
+int aiaccel_submit_raw(int fd, struct drm_aiaccel_submit *args);
+
+static inline struct drm_aiaccel_submit_bo aiaccel_bo_use(uint32_t handle, uint32_t flags)
+{
+	return (struct drm_aiaccel_submit_bo){ .handle = handle, .flags = flags };
+}
+
+static inline struct drm_aiaccel_sync aiaccel_sync(uint32_t handle, uint32_t flags, uint64_t point)
+{
+	return (struct drm_aiaccel_sync){ .handle = handle, .flags = flags, .point = point };
+}
+
+/* Create a command stream holding one DMA_COPY of @size bytes. */
+void aiaccel_cs_copy(int fd, struct aiaccel_cs *cs, uint64_t src, uint64_t dst, uint64_t size);
+
+/* True if no event is readable within @rel_ns (poll() times out). */
+bool aiaccel_no_event(int fd, int64_t rel_ns);
+
+/* Is the (binary, or timeline point) syncobj signalled right now? */
+bool aiaccel_syncobj_signaled(int fd, uint32_t handle, uint64_t point);
+
+/*
+ * Deterministic test data: xorshift64*, seeded explicitly so a failure is
+ * reproducible whatever IGT_SRANDOM says.
+ */
+struct aiaccel_rng {
+	uint64_t s;
+};
+
+void aiaccel_rng_seed(struct aiaccel_rng *rng, uint64_t seed);
+uint32_t aiaccel_rng_u32(struct aiaccel_rng *rng);
+/* Uniform in [lo, hi], both included. */
+int32_t aiaccel_rng_range(struct aiaccel_rng *rng, int32_t lo, int32_t hi);
+void aiaccel_rng_fill(struct aiaccel_rng *rng, void *p, size_t n);
+
 #endif /* AIACCEL_JOB_UTIL_H */

@@ -355,3 +355,94 @@ int aiaccel_dumb_destroy(int fd, uint32_t handle)
 }
 
 /* ==== Memory tests (aiaccel_bo, aiaccel_prime): end ==== */
+
+/* ==== Job-submission tests (aiaccel_submit*): begin ==== */
+
+int aiaccel_reload_with(const char *sim_params, const char *drv_params)
+{
+	char cmd[256];
+	int ret;
+
+	ret = system("modprobe -r aiaccel aiaccel_sim");
+	if (ret)
+		return ret;
+	snprintf(cmd, sizeof(cmd), "modprobe aiaccel_sim %s", sim_params ? sim_params : "");
+	ret = system(cmd);
+	if (ret)
+		return ret;
+	snprintf(cmd, sizeof(cmd), "modprobe aiaccel %s", drv_params ? drv_params : "");
+	return system(cmd);
+}
+
+static int write_sysfs(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, strlen(value));
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+int aiaccel_param_get(const char *param, char *value, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/module/aiaccel/parameters/%s", param);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, value, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	while (n > 0 && (value[n - 1] == '\n' || value[n - 1] == ' '))
+		n--;
+	value[n] = '\0';
+	return 0;
+}
+
+int aiaccel_rebind_with(const char *param, const char *value)
+{
+	const char *drv = "/sys/bus/platform/drivers/aiaccel";
+	char names[AIACCEL_MAX_NODES][NAME_MAX + 1], path[PATH_MAX];
+	struct dirent *d;
+	int n = 0, i, err;
+	DIR *dir;
+
+	if (param) {
+		snprintf(path, sizeof(path), "/sys/module/aiaccel/parameters/%s", param);
+		err = write_sysfs(path, value);
+		if (err)
+			return err;
+	}
+	dir = opendir(drv);
+	if (!dir)
+		return -errno;
+	while ((d = readdir(dir)) && n < AIACCEL_MAX_NODES) {
+		/* The bound devices are the links named after them: aiaccel.<id>. */
+		if (strncmp(d->d_name, "aiaccel.", 8))
+			continue;
+		snprintf(names[n++], sizeof(names[0]), "%s", d->d_name);
+	}
+	closedir(dir);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/unbind", drv);
+		err = write_sysfs(path, names[i]);
+		if (err)
+			return err;
+		snprintf(path, sizeof(path), "%s/bind", drv);
+		err = write_sysfs(path, names[i]);
+		if (err)
+			return err;
+	}
+	return n ? 0 : -ENODEV;
+}
+
+/* ==== Job-submission tests (aiaccel_submit*): end ==== */

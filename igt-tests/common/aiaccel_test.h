@@ -106,4 +106,26 @@ int aiaccel_dumb_destroy(int fd, uint32_t handle);
 
 /* ==== Memory tests (aiaccel_bo, aiaccel_prime): end ==== */
 
+/* ==== Job-submission tests (aiaccel_submit*): begin ==== */
+
+/* aiaccel_reload() with driver parameters too (e.g. "job_timeout_ms=300"):
+ * every parameter not named gets its default again.  No file of the device
+ * may be open (the driver cannot be unloaded then). */
+int aiaccel_reload_with(const char *sim_params, const char *drv_params);
+
+/* The current value of a parameter of the loaded aiaccel module, without
+ * the trailing newline; 0 or -errno. */
+int aiaccel_param_get(const char *param, char *value, size_t len);
+
+/*
+ * Set a parameter of the loaded aiaccel module (sysfs; NULL: none) and
+ * unbind and rebind every aiaccel device, so that probe reads it again:
+ * a driver-parameter change (e.g. job_timeout_ms) without the cost of
+ * reloading the modules.  No file of the devices may be open (unbinding
+ * would unplug them under it).  0 or -errno.
+ */
+int aiaccel_rebind_with(const char *param, const char *value);
+
+/* ==== Job-submission tests (aiaccel_submit*): end ==== */
+
 #endif /* AIACCEL_TEST_H */

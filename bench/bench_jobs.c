@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench_jobs: what a job costs on aiaccel.
+ *
+ *   P1  NOP job round trip (SUBMIT with an out-syncobj, then wait on it)
+ *       against vgem's minimal fence round trip (VGEM_FENCE_ATTACH,
+ *       VGEM_FENCE_SIGNAL, poll() on the buffer's dma-buf), mean us and
+ *       ratio (goal <= 3x);
+ *   P2  NOP throughput with queue_depth jobs in flight against strictly
+ *       sequential jobs, jobs/s and ratio (goal >= 5x);
+ *   P3  the same round trip for a job that finds the device runtime-
+ *       suspended (after 200 ms idle; autosuspend is 50 ms) against one that
+ *       finds it awake, and the ratio: what a power-up costs a job;
+ *   P5  SUBMIT ioctl cost against the number of buffers listed (1, 16, 256,
+ *       4096), us per SUBMIT, and the least-squares slope.
+ *
+ * Figures, not assertions: the program fails only if something cannot be
+ * run.  Usage: bench_jobs [-n ITERATIONS] (default 100; P2 uses 4x that).
+ * "result key=value" lines are for scripts.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+#include <drm/aiaccel_accel.h>
+#include <drm/aiaccel_isa.h>
+
+/* libdrm-dev here ships no vgem_drm.h: the two ioctls, as in the kernel's uAPI. */
+struct bench_vgem_fence_attach {
+	uint32_t handle;
+	uint32_t flags;
+	uint32_t out_fence;
+	uint32_t pad;
+};
+
+struct bench_vgem_fence_signal {
+	uint32_t fence;
+	uint32_t flags;
+};
+
+#define BENCH_VGEM_FENCE_WRITE	0x1
+#define BENCH_IOCTL_VGEM_FENCE_ATTACH \
+	DRM_IOWR(DRM_COMMAND_BASE + 0x1, struct bench_vgem_fence_attach)
+#define BENCH_IOCTL_VGEM_FENCE_SIGNAL \
+	DRM_IOW(DRM_COMMAND_BASE + 0x2, struct bench_vgem_fence_signal)
+
+#define P5_MAX_BOS 4096
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bench_jobs: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* Open the first node of @dir named @prefix* whose driver is @name; -1 if none. */
+static int open_driver(const char *dir, const char *prefix, const char *name)
+{
+	char path[64];
+	int i, fd;
+
+	for (i = 0; i < 64; i++) {
+		drmVersionPtr v;
+		bool match;
+
+		snprintf(path, sizeof(path), "%s/%s%d", dir, prefix, i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		match = v && v->name && !strcmp(v->name, name);
+		drmFreeVersion(v);
+		if (match)
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+struct bo {
+	uint32_t handle;
+	uint64_t va;
+	void *map;
+	uint64_t size;
+};
+
+static void bo_new(int fd, uint64_t size, struct bo *bo, bool map)
+{
+	struct drm_aiaccel_bo_create args = { .size = size };
+
+	if (drmIoctl(fd, DRM_IOCTL_AIACCEL_BO_CREATE, &args))
+		die("BO_CREATE");
+	bo->handle = args.handle;
+	bo->va = args.va;
+	bo->size = args.size;
+	bo->map = NULL;
+	if (map) {
+		bo->map = mmap(NULL, args.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			       args.mmap_offset);
+		if (bo->map == MAP_FAILED)
+			die("mmap");
+	}
+}
+
+struct ctx {
+	int fd;
+	struct drm_aiaccel_info info;
+	struct bo cs;		/* one NOP op */
+};
+
+static int submit(struct ctx *c, uint32_t engine, const struct drm_aiaccel_submit_bo *bos,
+		  uint32_t nbos, uint32_t out_syncobj, uint64_t point, uint32_t flags)
+{
+	struct drm_aiaccel_sync out = { .handle = out_syncobj, .point = point };
+	struct drm_aiaccel_submit args = {
+		.cs_handle = c->cs.handle,
+		.cs_size = sizeof(struct aiaccel_op_nop),
+		.flags = flags,
+		.bos = (uintptr_t)bos,
+		.bo_count = nbos,
+		.bo_stride = sizeof(*bos),
+		.in_sync_stride = sizeof(struct drm_aiaccel_sync),
+		.out_syncs = (uintptr_t)&out,
+		.out_sync_count = out_syncobj ? 1 : 0,
+		.out_sync_stride = sizeof(out),
+		.engine = engine,
+		.priority = DRM_AIACCEL_PRIORITY_NORMAL,
+	};
+
+	return drmIoctl(c->fd, DRM_IOCTL_AIACCEL_SUBMIT, &args) ? -errno : 0;
+}
+
+static void wait_syncobj(int fd, uint32_t handle, uint64_t point)
+{
+	int ret;
+
+	if (point)
+		ret = drmSyncobjTimelineWait(fd, &handle, &point, 1, INT64_MAX,
+					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL);
+	else
+		ret = drmSyncobjWait(fd, &handle, 1, INT64_MAX, 0, NULL);
+	if (ret)
+		die("syncobj wait");
+}
+
+/* P1: SUBMIT + wait, one NOP at a time. */
+static double p1_aiaccel(struct ctx *c, int n)
+{
+	uint32_t s;
+	double t0;
+	int i;
+
+	if (drmSyncobjCreate(c->fd, 0, &s))
+		die("syncobj create");
+	for (i = 0; i < 10; i++) {	/* warm up: entity, caches */
+		if (submit(c, 0, NULL, 0, s, 0, 0))
+			die("SUBMIT");
+		wait_syncobj(c->fd, s, 0);
+	}
+	t0 = now_us();
+	for (i = 0; i < n; i++) {
+		if (submit(c, 0, NULL, 0, s, 0, 0))
+			die("SUBMIT");
+		wait_syncobj(c->fd, s, 0);
+	}
+	t0 = (now_us() - t0) / n;
+	drmSyncobjDestroy(c->fd, s);
+	return t0;
+}
+
+/* P1 bis: the same round trip through a completion event (poll + read). */
+static double p1_aiaccel_event(struct ctx *c, int n)
+{
+	struct drm_aiaccel_submit args = {
+		.cs_handle = c->cs.handle,
+		.cs_size = sizeof(struct aiaccel_op_nop),
+		.flags = DRM_AIACCEL_SUBMIT_EVENT,
+		.bo_stride = sizeof(struct drm_aiaccel_submit_bo),
+		.in_sync_stride = sizeof(struct drm_aiaccel_sync),
+		.out_sync_stride = sizeof(struct drm_aiaccel_sync),
+		.engine = 0,
+		.priority = DRM_AIACCEL_PRIORITY_NORMAL,
+	};
+	struct drm_aiaccel_event_job ev;
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	double t0;
+	int i;
+
+	t0 = now_us();
+	for (i = 0; i < n; i++) {
+		if (drmIoctl(c->fd, DRM_IOCTL_AIACCEL_SUBMIT, &args))
+			die("SUBMIT");
+		if (poll(&pfd, 1, -1) != 1)
+			die("poll");
+		if (read(c->fd, &ev, sizeof(ev)) != sizeof(ev) || ev.status)
+			die("read event");
+	}
+	return (now_us() - t0) / n;
+}
+
+/* P1: vgem's minimal fence round trip; < 0 if vgem is not there. */
+static double p1_vgem(int n)
+{
+	struct drm_mode_create_dumb create = { .width = 1024, .height = 1, .bpp = 32 };
+	struct pollfd pfd = { .events = POLLOUT };
+	int vfd, dmabuf, i;
+	double t0;
+
+	vfd = open_driver("/dev/dri", "card", "vgem");
+	if (vfd < 0)
+		return -1;
+	if (drmIoctl(vfd, DRM_IOCTL_MODE_CREATE_DUMB, &create))
+		die("vgem CREATE_DUMB");
+	if (drmPrimeHandleToFD(vfd, create.handle, DRM_CLOEXEC, &dmabuf))
+		die("vgem export");
+	pfd.fd = dmabuf;
+	t0 = 0;
+	for (i = -10; i < n; i++) {
+		struct bench_vgem_fence_attach attach = {
+			.handle = create.handle,
+			.flags = BENCH_VGEM_FENCE_WRITE,
+		};
+		struct bench_vgem_fence_signal signal = { 0 };
+
+		if (!i)
+			t0 = now_us();
+		if (drmIoctl(vfd, BENCH_IOCTL_VGEM_FENCE_ATTACH, &attach))
+			die("VGEM_FENCE_ATTACH");
+		signal.fence = attach.out_fence;
+		if (drmIoctl(vfd, BENCH_IOCTL_VGEM_FENCE_SIGNAL, &signal))
+			die("VGEM_FENCE_SIGNAL");
+		/* POLLOUT: every fence of the buffer (here the write) has signalled. */
+		if (poll(&pfd, 1, -1) != 1)
+			die("poll dma-buf");
+	}
+	t0 = (now_us() - t0) / n;
+	close(dmabuf);
+	close(vfd);
+	return t0;
+}
+
+/* Is the device powered now?  -1 if the POWER ioctl is not there. */
+static int powered(struct ctx *c)
+{
+	struct drm_aiaccel_power args = { 0 };
+
+	if (drmIoctl(c->fd, DRM_IOCTL_AIACCEL_POWER, &args))
+		return -1;
+	return args.powered;
+}
+
+/*
+ * P3: mean round trip (us) of @n NOP jobs each submitted after @idle_ms of
+ * idleness; *@suspended counts the jobs that found the device powered off.
+ */
+static double p3_after_idle(struct ctx *c, int n, int idle_ms, int *suspended)
+{
+	double sum = 0;
+	uint32_t s;
+	int i;
+
+	if (drmSyncobjCreate(c->fd, 0, &s))
+		die("syncobj create");
+	*suspended = 0;
+	for (i = 0; i < n; i++) {
+		double t0;
+
+		usleep(idle_ms * 1000);
+		if (powered(c) == 0)
+			(*suspended)++;
+		t0 = now_us();
+		if (submit(c, 0, NULL, 0, s, 0, 0))
+			die("SUBMIT");
+		wait_syncobj(c->fd, s, 0);
+		sum += now_us() - t0;
+	}
+	drmSyncobjDestroy(c->fd, s);
+	return sum / n;
+}
+
+/* P2: jobs/s with at most @depth NOPs in flight on engine 0. */
+static double p2_rate(struct ctx *c, int n, int depth)
+{
+	uint32_t t;
+	double t0;
+	int i;
+
+	if (drmSyncobjCreate(c->fd, 0, &t))
+		die("syncobj create");
+	t0 = now_us();
+	for (i = 0; i < n; i++) {
+		if (i >= depth)
+			wait_syncobj(c->fd, t, i - depth + 1);
+		if (submit(c, 0, NULL, 0, t, i + 1, 0))
+			die("SUBMIT");
+	}
+	wait_syncobj(c->fd, t, n);
+	t0 = now_us() - t0;
+	drmSyncobjDestroy(c->fd, t);
+	return n / (t0 / 1e6);
+}
+
+/* P5: mean and minimum us of one SUBMIT listing the first @k of @bos. */
+static void p5_cost(struct ctx *c, const struct drm_aiaccel_submit_bo *bos, uint32_t k,
+		    int reps, double *mean, double *min)
+{
+	uint32_t s;
+	double sum = 0, best = 1e30;
+	int i;
+
+	if (drmSyncobjCreate(c->fd, 0, &s))
+		die("syncobj create");
+	for (i = -2; i < reps; i++) {
+		double t0 = now_us(), dt;
+
+		if (submit(c, 0, bos, k, s, 0, 0))
+			die("SUBMIT");
+		dt = now_us() - t0;
+		/* Let the job finish outside the measurement. */
+		wait_syncobj(c->fd, s, 0);
+		if (i < 0)
+			continue;
+		sum += dt;
+		if (dt < best)
+			best = dt;
+	}
+	drmSyncobjDestroy(c->fd, s);
+	*mean = sum / reps;
+	*min = best;
+}
+
+int main(int argc, char **argv)
+{
+	static const uint32_t counts[] = { 1, 16, 256, 4096 };
+	struct drm_aiaccel_get_info gi;
+	struct drm_aiaccel_submit_bo *bos;
+	struct aiaccel_op_nop *nop;
+	double p1, p1e, p1v, seq, pipe, mean[4], min[4];
+	double sx = 0, sy = 0, sxx = 0, sxy = 0, slope, icept;
+	struct ctx c;
+	int n = 100, opt;
+	unsigned int i;
+
+	while ((opt = getopt(argc, argv, "n:")) != -1) {
+		if (opt == 'n' && atoi(optarg) > 0) {
+			n = atoi(optarg);
+		} else {
+			fprintf(stderr, "usage: %s [-n ITERATIONS]\n", argv[0]);
+			return 2;
+		}
+	}
+
+	c.fd = open_driver("/dev/accel", "accel", "aiaccel");
+	if (c.fd < 0) {
+		fprintf(stderr, "bench_jobs: no aiaccel device\n");
+		return 1;
+	}
+	memset(&c.info, 0, sizeof(c.info));
+	gi = (struct drm_aiaccel_get_info){ .info_ptr = (uintptr_t)&c.info,
+					    .info_size = sizeof(c.info) };
+	if (drmIoctl(c.fd, DRM_IOCTL_AIACCEL_GET_INFO, &gi))
+		die("GET_INFO");
+	bo_new(c.fd, 4096, &c.cs, true);
+	nop = c.cs.map;
+	nop->hdr = (struct aiaccel_op_header){ .opcode = AIACCEL_OP_NOP, .size = sizeof(*nop) };
+
+	printf("bench_jobs: %u engines, queue_depth %u, %d iterations\n",
+	       c.info.num_engines, c.info.queue_depth, n);
+
+	/* P1 */
+	p1 = p1_aiaccel(&c, n);
+	p1e = p1_aiaccel_event(&c, n);
+	p1v = p1_vgem(n);
+	printf("\nP1 round trip of one NOP job (engine 0), mean over %d\n", n);
+	printf("  %-52s %10.1f us\n", "aiaccel SUBMIT + out-syncobj wait", p1);
+	printf("  %-52s %10.1f us\n", "aiaccel SUBMIT + event poll()/read()", p1e);
+	if (p1v > 0) {
+		printf("  %-52s %10.1f us\n", "vgem FENCE_ATTACH + FENCE_SIGNAL + dma-buf poll()",
+		       p1v);
+		printf("  %-52s %10.2fx  (goal <= 3x)\n", "ratio aiaccel / vgem", p1 / p1v);
+		printf("  result p1_vgem_us=%.1f p1_ratio_to_vgem=%.2f\n", p1v, p1 / p1v);
+	} else {
+		printf("  vgem: not available (modprobe vgem)\n");
+	}
+	printf("  result p1_syncobj_us=%.1f p1_event_us=%.1f\n", p1, p1e);
+
+	/* P2 */
+	seq = p2_rate(&c, 4 * n, 1);
+	pipe = p2_rate(&c, 4 * n, c.info.queue_depth);
+	printf("\nP2 NOP throughput on engine 0, %d jobs\n", 4 * n);
+	printf("  %-52s %10.0f jobs/s\n", "sequential (1 in flight)", seq);
+	printf("  %-52s %10.0f jobs/s\n", "pipelined (queue_depth in flight)", pipe);
+	printf("  %-52s %10.2fx  (goal >= 5x)\n", "ratio pipelined / sequential", pipe / seq);
+	printf("  result p2_sequential_per_s=%.0f p2_pipelined_per_s=%.0f p2_ratio=%.2f\n",
+	       seq, pipe, pipe / seq);
+
+	/* P3 */
+	{
+		int m = n / 10 > 5 ? n / 10 : 5, cold_n, warm_n;
+		double cold = p3_after_idle(&c, m, 200, &cold_n);
+		double warm = p3_after_idle(&c, m, 5, &warm_n);
+
+		printf("\nP3 round trip of one NOP job after idling, mean over %d\n", m);
+		printf("  %-52s %10.1f us  (%d of %d found it suspended)\n",
+		       "after 200 ms idle (autosuspended)", cold, cold_n, m);
+		printf("  %-52s %10.1f us  (%d of %d found it suspended)\n",
+		       "after 5 ms idle (awake)", warm, warm_n, m);
+		printf("  %-52s %10.2fx\n", "ratio suspended / awake", cold / warm);
+		printf("  result p3_suspended_us=%.1f p3_awake_us=%.1f p3_ratio=%.2f\n",
+		       cold, warm, cold / warm);
+	}
+
+	/* P5 */
+	bos = calloc(P5_MAX_BOS, sizeof(*bos));
+	if (!bos)
+		die("calloc");
+	for (i = 0; i < P5_MAX_BOS; i++) {
+		struct bo b;
+
+		bo_new(c.fd, 4096, &b, false);
+		bos[i] = (struct drm_aiaccel_submit_bo){ .handle = b.handle,
+							 .flags = DRM_AIACCEL_SUBMIT_BO_READ };
+	}
+	printf("\nP5 SUBMIT ioctl cost against buffers listed (NOP job, READ, implicit sync)\n");
+	printf("  %8s %14s %14s\n", "buffers", "mean us", "min us");
+	for (i = 0; i < 4; i++) {
+		int reps = counts[i] >= 4096 ? n / 8 + 2 : n / 2 + 2;
+
+		p5_cost(&c, bos, counts[i], reps, &mean[i], &min[i]);
+		printf("  %8u %14.1f %14.1f\n", counts[i], mean[i], min[i]);
+		sx += counts[i];
+		sy += mean[i];
+		sxx += (double)counts[i] * counts[i];
+		sxy += counts[i] * mean[i];
+	}
+	slope = (4 * sxy - sx * sy) / (4 * sxx - sx * sx);
+	icept = (sy - slope * sx) / 4;
+	printf("  least squares: %.3f us per buffer + %.1f us\n", slope, icept);
+	printf("  result p5_us_per_buffer=%.3f p5_base_us=%.1f\n", slope, icept);
+
+	free(bos);
+	close(c.fd);	/* frees every buffer */
+	return 0;
+}
