@@ -262,8 +262,12 @@ enum drm_aiaccel_priority {
 	DRM_AIACCEL_PRIORITY_HIGH = 2,
 };
 
-/** DRM_AIACCEL_MAX_SUBMIT_BOS - Most buffers one job may list. */
-#define DRM_AIACCEL_MAX_SUBMIT_BOS	8192
+/**
+ * DRM_AIACCEL_MAX_SUBMIT_BOS - Most buffers one job may list.  SUBMIT locks
+ * every distinct buffer (and the command stream's) at once; lockdep can
+ * track at most 2047 locks of one class nested that way.
+ */
+#define DRM_AIACCEL_MAX_SUBMIT_BOS	1024
 /** DRM_AIACCEL_MAX_SUBMIT_SYNCS - Most in-syncs (and out-syncs) per job. */
 #define DRM_AIACCEL_MAX_SUBMIT_SYNCS	256
 /** DRM_AIACCEL_MAX_CS_SIZE - Largest command stream, in bytes. */
