@@ -14,7 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 
 plan=${1:?usage: run-guest.sh PLAN}
-timeout_s=${GUEST_TIMEOUT:-1200}
+timeout_s=${GUEST_TIMEOUT:-2400}
 mem=${GUEST_MEM:-2G}
 stage=$BUILD_DIR/guest
 out=$RESULTS_DIR/guest
