@@ -269,6 +269,50 @@ static void flood(unsigned int n, unsigned int batch)
 	close(fd);
 }
 
+/*
+ * One job listing DRM_AIACCEL_MAX_SUBMIT_BOS distinct buffers: SUBMIT holds
+ * all their reservation locks at once, which must stay within what
+ * lockdep can track (the kernel-log gate catches its warning).
+ */
+static void max_distinct_buffers(void)
+{
+	int fd = aiaccel_open(0);
+	struct drm_aiaccel_submit_bo *bos;
+	struct drm_aiaccel_submit args;
+	struct drm_aiaccel_sync out;
+	struct aiaccel_cs cs;
+	uint32_t s = aiaccel_syncobj(fd);
+	unsigned int i;
+
+	bos = calloc(DRM_AIACCEL_MAX_SUBMIT_BOS, sizeof(*bos));
+	igt_assert(bos);
+	for (i = 0; i < DRM_AIACCEL_MAX_SUBMIT_BOS; i++) {
+		struct drm_aiaccel_bo_create c = { .size = 4096 };
+
+		do_ioctl(fd, DRM_IOCTL_AIACCEL_BO_CREATE, &c);
+		bos[i].handle = c.handle;
+		bos[i].flags = i % 2 ? DRM_AIACCEL_SUBMIT_BO_WRITE : DRM_AIACCEL_SUBMIT_BO_READ;
+	}
+	aiaccel_cs_new(fd, 4096, &cs);
+	aiaccel_cs_emit(&cs, AIACCEL_OP_NOP, 0, sizeof(struct aiaccel_op_nop));
+	out = aiaccel_sync(s, 0, 0);
+	aiaccel_submit_init(&args, &cs);
+	args.bos = (uintptr_t)bos;
+	args.bo_count = DRM_AIACCEL_MAX_SUBMIT_BOS;
+	args.bo_stride = sizeof(*bos);
+	args.out_syncs = (uintptr_t)&out;
+	args.out_sync_count = 1;
+	igt_assert_eq(aiaccel_submit_raw(fd, &args), 0);
+	igt_assert_eq(aiaccel_syncobj_wait(fd, s, 0, 60 * SEC), 0);
+	/* One more than the maximum is refused. */
+	args.bo_count = DRM_AIACCEL_MAX_SUBMIT_BOS + 1;
+	igt_assert_eq(aiaccel_submit_raw(fd, &args), -EINVAL);
+	aiaccel_buf_free(fd, &cs.buf);
+	drmSyncobjDestroy(fd, s);
+	free(bos);
+	close(fd);	/* closes the buffers too */
+}
+
 int igt_main()
 {
 	char depth[32] = "";
@@ -309,6 +353,11 @@ int igt_main()
 				flood(100, 16);
 			igt_waitchildren();
 		}
+
+		igt_describe("One job listing DRM_AIACCEL_MAX_SUBMIT_BOS distinct buffers runs, "
+			     "with the kernel log clean; one more is -EINVAL.");
+		igt_subtest("max-distinct-buffers")
+			max_distinct_buffers();
 
 		igt_fixture()
 			igt_assert_eq(aiaccel_rebind_with("queue_depth", depth), 0);
