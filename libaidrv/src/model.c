@@ -1117,16 +1117,19 @@ int aidrv_model_load_mem(const void *buf, size_t size, struct aidrv_model **out,
 	return 0;
 }
 
-int aidrv_model_load_file(const char *path, struct aidrv_model **out,
-			  char *err, size_t err_size)
+/*
+ * Read @path whole and hand it to @load_mem (a *_load_mem() function, whose
+ * result goes to @out); a failure's message gets the file name in front.
+ */
+static int load_file(const char *path, void *out, char *err, size_t err_size,
+		     int (*load_mem)(const void *buf, size_t size, void *out,
+				     char *err, size_t err_size))
 {
 	struct perr e = { err, err_size };
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	int ret;
 
-	if (out)
-		*out = NULL;
 	if (err && err_size)
 		err[0] = '\0';
 	if (!path || !out)
@@ -1134,7 +1137,7 @@ int aidrv_model_load_file(const char *path, struct aidrv_model **out,
 	ret = read_file(path, AIDRV_MODEL_MAX_SIZE, &buf, &len, &e);
 	if (ret)
 		return ret;
-	ret = aidrv_model_load_mem(buf, len, out, err, err_size);
+	ret = load_mem(buf, len, out, err, err_size);
 	free(buf);
 	if (ret && err && err_size) {
 		/* Prefix the file name, as read errors have it. */
@@ -1144,6 +1147,20 @@ int aidrv_model_load_file(const char *path, struct aidrv_model **out,
 		snprintf(err, err_size, "%s: %s", path, msg);
 	}
 	return ret;
+}
+
+static int model_load_mem(const void *buf, size_t size, void *out, char *err,
+			  size_t err_size)
+{
+	return aidrv_model_load_mem(buf, size, out, err, err_size);
+}
+
+int aidrv_model_load_file(const char *path, struct aidrv_model **out,
+			  char *err, size_t err_size)
+{
+	if (out)
+		*out = NULL;
+	return load_file(path, out, err, err_size, model_load_mem);
 }
 
 /* -------------------------------------------------------------------------
@@ -1398,32 +1415,18 @@ int aidrv_dataset_load_mem(const void *buf, size_t size,
 	return 0;
 }
 
+static int dataset_load_mem(const void *buf, size_t size, void *out, char *err,
+			    size_t err_size)
+{
+	return aidrv_dataset_load_mem(buf, size, out, err, err_size);
+}
+
 int aidrv_dataset_load_file(const char *path, struct aidrv_dataset **out,
 			    char *err, size_t err_size)
 {
-	struct perr e = { err, err_size };
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	int ret;
-
 	if (out)
 		*out = NULL;
-	if (err && err_size)
-		err[0] = '\0';
-	if (!path || !out)
-		return bad(&e, "invalid argument");
-	ret = read_file(path, AIDRV_MODEL_MAX_SIZE, &buf, &len, &e);
-	if (ret)
-		return ret;
-	ret = aidrv_dataset_load_mem(buf, len, out, err, err_size);
-	free(buf);
-	if (ret && err && err_size) {
-		char msg[512];
-
-		snprintf(msg, sizeof(msg), "%s", err);
-		snprintf(err, err_size, "%s: %s", path, msg);
-	}
-	return ret;
+	return load_file(path, out, err, err_size, dataset_load_mem);
 }
 
 void aidrv_dataset_free(struct aidrv_dataset *set)
