@@ -19,7 +19,7 @@ set +e
 python3 "$ksrc/tools/testing/kunit/kunit.py" run \
 	--kunitconfig="$AIACCEL_TOP/kunit/.kunitconfig" \
 	--build_dir="$build" --jobs="$JOBS" --timeout=600 \
-	${KUNIT_FILTER:+--filter_glob="$KUNIT_FILTER"} 2>&1 | tee "$log"
+	${KUNIT_FILTER:+"$KUNIT_FILTER"} 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 

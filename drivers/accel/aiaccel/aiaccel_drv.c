@@ -23,6 +23,8 @@
 #include <drm/drm_managed.h>
 #include <drm/aiaccel_accel.h>
 
+#include <kunit/visibility.h>
+
 #include "aiaccel_debugfs.h"
 #include "aiaccel_drv.h"
 #include "aiaccel_gem.h"
@@ -42,13 +44,16 @@ static const struct kernel_param_ops queue_depth_ops = {
 	.get = param_get_uint,
 };
 
-static unsigned int queue_depth = 128;
-module_param_cb(queue_depth, &queue_depth_ops, &queue_depth, 0644);
+/* Visible to KUnit, which probes devices of its own with other values. */
+VISIBLE_IF_KUNIT unsigned int aiaccel_queue_depth = 128;
+EXPORT_SYMBOL_IF_KUNIT(aiaccel_queue_depth);
+module_param_cb(queue_depth, &queue_depth_ops, &aiaccel_queue_depth, 0644);
 MODULE_PARM_DESC(queue_depth,
 		 "Jobs in flight per engine queue, 1-2048 (default 128); read at probe");
 
-static unsigned int job_timeout_ms = 5000;
-module_param(job_timeout_ms, uint, 0644);
+VISIBLE_IF_KUNIT unsigned int aiaccel_job_timeout_ms = 5000;
+EXPORT_SYMBOL_IF_KUNIT(aiaccel_job_timeout_ms);
+module_param_named(job_timeout_ms, aiaccel_job_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(job_timeout_ms,
 		 "Reset an engine whose job made no progress for this long, ms (default 5000); read at probe");
 
@@ -287,8 +292,8 @@ static int aiaccel_probe(struct platform_device *pdev)
 	if (IS_ERR(adev))
 		return PTR_ERR(adev);
 	adev->regs = regs;
-	adev->queue_depth = READ_ONCE(queue_depth);
-	adev->job_timeout_ms = max(READ_ONCE(job_timeout_ms), 1U);
+	adev->queue_depth = READ_ONCE(aiaccel_queue_depth);
+	adev->job_timeout_ms = max(READ_ONCE(aiaccel_job_timeout_ms), 1U);
 	platform_set_drvdata(pdev, adev);
 	ret = drmm_mutex_init(&adev->drm, &adev->power_lock);
 	if (ret)

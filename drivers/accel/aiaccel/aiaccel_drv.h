@@ -90,6 +90,12 @@ static inline struct aiaccel_device *to_aiaccel(struct drm_device *drm)
 
 extern bool aiaccel_debug;
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Module parameters a probe reads (queue_depth, job_timeout_ms). */
+extern unsigned int aiaccel_queue_depth;
+extern unsigned int aiaccel_job_timeout_ms;
+#endif
+
 __printf(2, 3)
 void aiaccel_event(struct aiaccel_device *adev, const char *fmt, ...);
 

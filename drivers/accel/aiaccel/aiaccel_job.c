@@ -391,40 +391,60 @@ static void queue_program_locked(struct aiaccel_queue *q, u32 head, u32 done_seq
 	regmap_write(regs, q_reg(q, AIACCEL_Q_DOORBELL), 1);
 }
 
-/* Reset the engine and wait until it no longer touches memory. */
-static int queue_reset_engine(struct aiaccel_queue *q)
+/*
+ * Under q->lock: reset the engine.  The reset zeroes Q_DONE_SEQNO and
+ * leaves the queue disabled, which makes it writable: put back the last
+ * seqno known retired, so that the interrupt thread, reading it before the
+ * queue is reprogrammed, sees nothing new retired (a 0 would read as
+ * retired work just below a 2^32 wrap).
+ */
+static void queue_reset_locked(struct aiaccel_queue *q)
+{
+	lockdep_assert_held(&q->lock);
+	regmap_write(q->adev->regs, q_reg(q, AIACCEL_Q_CTRL), AIACCEL_Q_CTRL_RESET);
+	regmap_write(q->adev->regs, q_reg(q, AIACCEL_Q_DONE_SEQNO), lower_32_bits(q->retired));
+}
+
+/*
+ * Wait until a reset engine no longer touches memory.  Sleeping, without
+ * q->lock: letting go of the job may take the engine a while, and a model
+ * engine needs this CPU to do it.
+ */
+static void queue_wait_reset(struct aiaccel_queue *q)
 {
 	u32 status;
 
-	regmap_write(q->adev->regs, q_reg(q, AIACCEL_Q_CTRL), AIACCEL_Q_CTRL_RESET);
-	return regmap_read_poll_timeout_atomic(q->adev->regs, q_reg(q, AIACCEL_Q_STATUS),
-					       status, !(status & AIACCEL_Q_STATUS_BUSY),
-					       10, 1000000);
+	if (regmap_read_poll_timeout(q->adev->regs, q_reg(q, AIACCEL_Q_STATUS), status,
+				     !(status & AIACCEL_Q_STATUS_BUSY), 100, USEC_PER_SEC))
+		drm_err(&q->adev->drm, "engine %u does not come out of reset\n", q->index);
 }
 
 /*
  * The guilty job is the oldest in the ring, the one at HEAD.  Reset the
- * engine, fail that job, and restart the ring just after it: the innocent
- * jobs behind it run as if nothing had happened.
+ * engine, fail that job once the engine has let go of it, and restart the
+ * ring just after it: the innocent jobs behind it run as if nothing had
+ * happened.  The scheduler is stopped, so nothing is written to the ring
+ * meanwhile.
  */
 static void queue_recover(struct aiaccel_queue *q, struct aiaccel_job *guilty)
 {
 	struct aiaccel_fence *f = guilty->hw_fence;
 	u32 next;
 
-	guard(spinlock_irqsave)(&q->lock);
-	queue_retire_locked(q);
-	if (dma_fence_is_signaled(&f->base))
-		return;
-	/* Ring index just past the guilty entry, from where it was written. */
-	next = q->tail - (u32)(q->emitted - f->base.seqno);
-	if (queue_reset_engine(q))
-		drm_err(&q->adev->drm, "engine %u does not come out of reset\n", q->index);
+	scoped_guard(spinlock_irqsave, &q->lock) {
+		queue_retire_locked(q);
+		if (dma_fence_is_signaled(&f->base))
+			return;
+		queue_reset_locked(q);
+	}
+	queue_wait_reset(q);
 
+	guard(spinlock_irqsave)(&q->lock);
 	trace_aiaccel_engine_reset(q->index, f->base.seqno);
 	queue_fence_done(q, f, -ETIMEDOUT);
 	q->retired = max(q->retired, f->base.seqno);
-
+	/* Ring index just past the guilty entry, from where it was written. */
+	next = q->tail - (u32)(q->emitted - f->base.seqno);
 	queue_program_locked(q, next, lower_32_bits(f->base.seqno));
 	q->resets++;
 }
@@ -592,6 +612,43 @@ void aiaccel_queues_restore(struct aiaccel_device *adev)
 	}
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * aiaccel_queue_set_seqno() - Move an idle queue's seqnos to @seqno.
+ * @q: The queue; no job of it may be in the ring.
+ * @seqno: The new last emitted and last retired seqno.
+ *
+ * For KUnit, which runs jobs across the device's 32-bit seqno wrap (and
+ * the driver's 64-bit seqno past 2^32) without 2^32 jobs first.  The queue
+ * is disabled and reprogrammed where it stands, with Q_DONE_SEQNO holding
+ * the low bits of @seqno, as after an engine reset.
+ *
+ * Return: 0, -EBUSY if a job is in the ring, or an errno from powering up.
+ */
+int aiaccel_queue_set_seqno(struct aiaccel_queue *q, u64 seqno)
+{
+	int ret;
+
+	ret = aiaccel_pm_get(q->adev);
+	if (ret)
+		return ret;
+	scoped_guard(spinlock_irqsave, &q->lock) {
+		if (list_empty(&q->pending)) {
+			q->emitted = seqno;
+			q->retired = seqno;
+			/* Q_DONE_SEQNO is writable only while the queue is disabled. */
+			regmap_write(q->adev->regs, q_reg(q, AIACCEL_Q_CTRL), 0);
+			queue_program_locked(q, q->tail, lower_32_bits(seqno));
+		} else {
+			ret = -EBUSY;
+		}
+	}
+	aiaccel_pm_put(q->adev);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(aiaccel_queue_set_seqno);
+#endif
+
 /**
  * aiaccel_queues_quiesce() - Stop feeding the engines and wait for them.
  * @adev: The device.
@@ -657,8 +714,10 @@ void aiaccel_queues_unplug(struct aiaccel_device *adev)
 		struct aiaccel_fence *f, *tmp;
 
 		drm_sched_wqueue_stop(&q->sched);
+		scoped_guard(spinlock_irqsave, &q->lock)
+			queue_reset_locked(q);
+		queue_wait_reset(q);
 		guard(spinlock_irqsave)(&q->lock);
-		queue_reset_engine(q);
 		list_for_each_entry_safe(f, tmp, &q->pending, link)
 			queue_fence_done(q, f, -ENODEV);
 	}

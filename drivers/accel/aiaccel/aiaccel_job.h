@@ -114,6 +114,9 @@ void aiaccel_queues_restore(struct aiaccel_device *adev);
 int aiaccel_queues_quiesce(struct aiaccel_device *adev);
 void aiaccel_queues_resume(struct aiaccel_device *adev);
 void aiaccel_queues_irq(struct aiaccel_device *adev);
+#if IS_ENABLED(CONFIG_KUNIT)
+int aiaccel_queue_set_seqno(struct aiaccel_queue *q, u64 seqno);
+#endif
 
 struct aiaccel_ctx *aiaccel_ctx_create(struct aiaccel_device *adev, struct aiaccel_vm *vm);
 u64 aiaccel_ctx_busy_ns(struct aiaccel_ctx *ctx, unsigned int engine);

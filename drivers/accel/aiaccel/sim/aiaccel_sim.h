@@ -20,6 +20,7 @@
 #include "../aiaccel_regs.h"
 
 struct device;
+struct platform_device;
 struct task_struct;
 
 #define AIACCEL_SIM_VERSION_MAJOR	1
@@ -218,6 +219,11 @@ int aiaccel_sim_start(struct aiaccel_sim *sim);
 void aiaccel_sim_stop(struct aiaccel_sim *sim);
 void aiaccel_sim_engine_kick(struct aiaccel_sim *sim, unsigned int q);
 void aiaccel_sim_engine_abort(struct aiaccel_sim *sim, unsigned int q);
+
+/* aiaccel_sim_main.c: the platform devices */
+#if IS_ENABLED(CONFIG_KUNIT)
+struct aiaccel_sim *aiaccel_sim_of(struct platform_device *pdev);
+#endif
 
 /* aiaccel_sim_mmu.c: memory access by DMA address and by device VA */
 int aiaccel_sim_dma_read(struct aiaccel_sim *sim, u64 addr, void *buf, size_t len);

@@ -109,6 +109,33 @@ static void sim_add_cost(struct aiaccel_sim *sim, struct aiaccel_sim_queue *q,
 	q->progress++;
 }
 
+/*
+ * A slower clock stretches every op: it takes 2^(top - level) times as
+ * long as it did at full speed (from @start), and clock_divider times
+ * that.  Op by op, so Q_PROGRESS moves at the slower pace all through a
+ * long job instead of stopping while the whole job is stretched at its end.
+ */
+static void sim_stretch(struct aiaccel_sim_engine *eng, struct sim_job *job, ktime_t start)
+{
+	struct aiaccel_sim *sim = eng->sim;
+	u32 factor, level;
+	s64 extra_us;
+
+	scoped_guard(spinlock_irqsave, &sim->lock)
+		level = sim->clock_level;
+	factor = (1U << (AIACCEL_SIM_CLOCK_LEVELS - 1 - level)) *
+		 atomic_read(&sim->hooks.clock_divider);
+	if (factor <= 1)
+		return;
+	extra_us = ktime_us_delta(ktime_get(), start) * (factor - 1);
+	while (extra_us > 0 && !sim_job_aborted(eng, job)) {
+		s64 step = min_t(s64, extra_us, 10000);
+
+		fsleep(step);
+		extra_us -= step;
+	}
+}
+
 /* Execute one op at @va; returns 0 or a job error code. */
 static u32 sim_run_op(struct aiaccel_sim_engine *eng, struct sim_job *job, u64 va,
 		      u32 remaining, u32 *op_size)
@@ -118,6 +145,7 @@ static u32 sim_run_op(struct aiaccel_sim_engine *eng, struct sim_job *job, u64 v
 	void *bufs[AIACCEL_SIM_OP_MAX_TENSORS];
 	struct aiaccel_sim_cost cost;
 	union aiaccel_sim_op op;
+	ktime_t start = ktime_get();
 	u64 root = le64_to_cpu(job->entry.pt_root), fault_va;
 	unsigned int size, i;
 	int n, ret;
@@ -174,6 +202,8 @@ static u32 sim_run_op(struct aiaccel_sim_engine *eng, struct sim_job *job, u64 v
 		}
 	}
 
+	/* A slower engine retires the op later. */
+	sim_stretch(eng, job, start);
 	aiaccel_sim_op_cost(&op.hdr, &cost);
 	job->cycles += cost.cycles;
 	sim_add_cost(sim, &sim->queues[eng->index], &cost);
@@ -240,31 +270,6 @@ static u32 sim_run_job(struct aiaccel_sim_engine *eng, struct sim_job *job)
 		cond_resched();
 	}
 	return 0;
-}
-
-/*
- * A slower clock stretches the job: it takes 2^(top - level) times as long
- * as it did at full speed, and clock_divider times that.
- */
-static void sim_stretch(struct aiaccel_sim_engine *eng, struct sim_job *job)
-{
-	struct aiaccel_sim *sim = eng->sim;
-	u32 factor, level;
-	s64 extra_us;
-
-	scoped_guard(spinlock_irqsave, &sim->lock)
-		level = sim->clock_level;
-	factor = (1U << (AIACCEL_SIM_CLOCK_LEVELS - 1 - level)) *
-		 atomic_read(&sim->hooks.clock_divider);
-	if (factor <= 1)
-		return;
-	extra_us = ktime_us_delta(ktime_get(), job->start) * (factor - 1);
-	while (extra_us > 0 && !sim_job_aborted(eng, job)) {
-		s64 step = min_t(s64, extra_us, 10000);
-
-		fsleep(step);
-		extra_us -= step;
-	}
 }
 
 static u32 sim_err_status(const struct sim_job *job, u32 err)
@@ -347,8 +352,6 @@ static int sim_engine_thread(void *data)
 			err = AIACCEL_ERR_BUS;
 		else
 			err = sim_run_job(eng, &job);
-		if (!err)
-			sim_stretch(eng, &job);
 		if (READ_ONCE(eng->generation) == job.generation)
 			sim_writeback(eng, &job, err);
 

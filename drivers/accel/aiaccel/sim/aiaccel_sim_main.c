@@ -21,6 +21,8 @@
 #include <linux/regmap.h>
 #include <linux/sizes.h>
 
+#include <kunit/visibility.h>
+
 #include "aiaccel_sim.h"
 #include "aiaccel_sim_debugfs.h"
 
@@ -203,6 +205,25 @@ static void aiaccel_sim_remove(struct platform_device *pdev)
 	scoped_guard(spinlock_irqsave, &sdev->sim.lock)
 		sdev->sim.raise_irq = NULL;
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * aiaccel_sim_of() - The chip of a model instance.
+ * @pdev: An "aiaccel-sim" platform device.
+ *
+ * For KUnit, which registers instances of its own and pulls their test
+ * hooks directly, where tests in a guest write debugfs.
+ *
+ * Return: the chip, or NULL if the instance did not probe.
+ */
+struct aiaccel_sim *aiaccel_sim_of(struct platform_device *pdev)
+{
+	struct aiaccel_sim_device *sdev = platform_get_drvdata(pdev);
+
+	return sdev ? &sdev->sim : NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(aiaccel_sim_of);
+#endif
 
 static struct platform_driver aiaccel_sim_driver = {
 	.probe = aiaccel_sim_probe,
