@@ -56,25 +56,13 @@ struct aiaccel_fence {
 };
 
 /**
- * struct aiaccel_done - What happens when a job is done: counting it, and
- * the completion event if one was asked for.
+ * struct aiaccel_event - A completion event, for jobs that ask for one.
  * @base: DRM's pending event; first, so DRM can free the whole struct.
  * @event: What read() returns.
- * @cb: On the job's finished fence.
- * @adev: The device.
- * @ctx: The job's context (alive: the job holds it until freed, after
- *	its finished fence has run this callback).
- * @job_engine: Where the job's engine number will be.
- * @send_event: Deliver @event; otherwise just count.
  */
-struct aiaccel_done {
+struct aiaccel_event {
 	struct drm_pending_event base;
 	struct drm_aiaccel_event_job event;
-	struct dma_fence_cb cb;
-	struct aiaccel_device *adev;
-	struct aiaccel_ctx *ctx;
-	const u32 *job_engine;
-	bool send_event;
 };
 
 /**
@@ -89,7 +77,10 @@ struct aiaccel_done {
  * @mappings: Mappings of the buffers it uses, referenced.
  * @nr_mappings: Entries in @mappings.
  * @engine: Engine that ran it, ~0 until run.
- * @done: Counting and event at completion; owned by the job until armed.
+ * @done_cb: On the finished fence: counts the job, sends @event.  The
+ *	scheduler frees a job only after its finished fence has signalled,
+ *	so the job outlives its callback.
+ * @event: Completion event if asked for, NULL otherwise; DRM's once sent.
  */
 struct aiaccel_job {
 	struct drm_sched_job base;
@@ -101,7 +92,8 @@ struct aiaccel_job {
 	struct aiaccel_mapping **mappings;
 	unsigned int nr_mappings;
 	u32 engine;
-	struct aiaccel_done *done;
+	struct dma_fence_cb done_cb;
+	struct aiaccel_event *event;
 };
 
 static struct aiaccel_job *to_job(struct drm_sched_job *sched_job)
@@ -915,23 +907,24 @@ static void put_out_syncs(struct aiaccel_out_sync *outs, u32 count)
 /* The job's finished fence signalled: count it, send its event. */
 static void aiaccel_done_cb(struct dma_fence *fence, struct dma_fence_cb *cb)
 {
-	struct aiaccel_done *d = container_of(cb, struct aiaccel_done, cb);
-	struct drm_device *drm = &d->adev->drm;
-	ktime_t now = ktime_get();
+	struct aiaccel_job *job = container_of(cb, struct aiaccel_job, done_cb);
+	struct aiaccel_event *e = job->event;
+	struct drm_device *drm = &job->ctx->adev->drm;
+	ktime_t now;
 	unsigned long flags;
 
-	aiaccel_stats_count_outcome(&d->adev->stats, fence->error);
-	aiaccel_stats_count_outcome(&d->ctx->stats, fence->error);
-	if (!d->send_event) {
-		kfree(d);
+	aiaccel_stats_count_outcome(&job->ctx->adev->stats, fence->error);
+	aiaccel_stats_count_outcome(&job->ctx->stats, fence->error);
+	if (!e)
 		return;
-	}
-	d->event.status = fence->error;
-	d->event.engine = READ_ONCE(*d->job_engine);
-	d->event.done_ns = ktime_to_ns(now);
+	job->event = NULL;
+	now = ktime_get();
+	e->event.status = fence->error;
+	e->event.engine = READ_ONCE(job->engine);
+	e->event.done_ns = ktime_to_ns(now);
 	/* Frees the event instead if the file has been closed meanwhile. */
 	spin_lock_irqsave(&drm->event_lock, flags);
-	drm_send_event_timestamp_locked(drm, &d->base, now);
+	drm_send_event_timestamp_locked(drm, &e->base, now);
 	spin_unlock_irqrestore(&drm->event_lock, flags);
 }
 
@@ -1162,9 +1155,8 @@ static int submit_push(struct aiaccel_job *job, struct drm_gem_object **objs,
 				   bos[i].flags & DRM_AIACCEL_SUBMIT_BO_WRITE ?
 				   DMA_RESV_USAGE_WRITE : DMA_RESV_USAGE_READ);
 	/* Before the push: the job is not ours afterwards. */
-	if (dma_fence_add_callback(done, &job->done->cb, aiaccel_done_cb))
-		aiaccel_done_cb(done, &job->done->cb);
-	job->done = NULL;
+	if (dma_fence_add_callback(done, &job->done_cb, aiaccel_done_cb))
+		aiaccel_done_cb(done, &job->done_cb);
 	/* Counted before it can complete: never fewer submitted than done. */
 	atomic64_inc(&ctx->adev->stats.jobs_submitted);
 	atomic64_inc(&ctx->stats.jobs_submitted);
@@ -1300,27 +1292,23 @@ int aiaccel_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fi
 	if (ret)
 		goto out_cleanup;
 
-	job->done = kzalloc_obj(*job->done);
-	if (!job->done) {
-		ret = -ENOMEM;
-		goto out_cleanup;
-	}
-	job->done->adev = adev;
-	job->done->ctx = ctx;
-	job->done->job_engine = &job->engine;
 	if (args->flags & DRM_AIACCEL_SUBMIT_EVENT) {
-		job->done->send_event = true;
-		job->done->event.base.type = DRM_AIACCEL_EVENT_JOB_DONE;
-		job->done->event.base.length = sizeof(job->done->event);
-		job->done->event.user_data = args->event_data;
-		job->done->event.submit_ns = ktime_get_ns();
-		ret = drm_event_reserve_init(drm, file, &job->done->base,
-					     &job->done->event.base);
-		if (ret) {
-			kfree(job->done);
-			job->done = NULL;
+		struct aiaccel_event *e = kzalloc_obj(*e);
+
+		if (!e) {
+			ret = -ENOMEM;
 			goto out_cleanup;
 		}
+		e->event.base.type = DRM_AIACCEL_EVENT_JOB_DONE;
+		e->event.base.length = sizeof(e->event);
+		e->event.user_data = args->event_data;
+		e->event.submit_ns = ktime_get_ns();
+		ret = drm_event_reserve_init(drm, file, &e->base, &e->event.base);
+		if (ret) {
+			kfree(e);
+			goto out_cleanup;
+		}
+		job->event = e;
 	}
 
 	/* Pushed, the job may complete and be freed at any time: keep the fence. */
@@ -1346,10 +1334,9 @@ int aiaccel_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fi
 	goto out;
 
 out_cleanup:
-	if (job->done && job->done->send_event)
-		drm_event_cancel_free(drm, &job->done->base);
-	else
-		kfree(job->done);
+	if (job->event)
+		drm_event_cancel_free(drm, &job->event->base);
+	job->event = NULL;
 	drm_sched_job_cleanup(&job->base);
 	aiaccel_ctx_put(ctx);
 out:
