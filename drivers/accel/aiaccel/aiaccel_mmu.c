@@ -192,11 +192,14 @@ EXPORT_SYMBOL_IF_KUNIT(aiaccel_vm_root);
 /* Clear the PTEs of [va, va + size); the caller holds vm->lock. */
 static void vm_clear(struct aiaccel_vm *vm, u64 va, u64 size)
 {
+	struct aiaccel_pt *leaf = NULL;
 	u64 end = va + size;
 
 	while (va < end) {
-		struct aiaccel_pt *leaf = pt_leaf(vm, va, false);
 		unsigned int i = pt_index(va, AIACCEL_PT_LEVELS - 1);
+
+		if (!leaf || !i)
+			leaf = pt_leaf(vm, va, false);
 
 		if (leaf && leaf->entries[i]) {
 			WRITE_ONCE(leaf->entries[i], 0);
@@ -220,6 +223,7 @@ int aiaccel_vm_map(struct aiaccel_vm *vm, struct sg_table *sgt, u64 size,
 		   bool writable, struct drm_mm_node *node)
 {
 	u64 flags = AIACCEL_PTE_VALID | AIACCEL_PTE_READ | (writable ? AIACCEL_PTE_WRITE : 0);
+	struct aiaccel_pt *leaf = NULL;
 	struct sg_dma_page_iter iter;
 	u64 va, mapped = 0;
 	int ret;
@@ -237,17 +241,18 @@ int aiaccel_vm_map(struct aiaccel_vm *vm, struct sg_table *sgt, u64 size,
 	va = node->start;
 	for_each_sgtable_dma_page(sgt, &iter, 0) {
 		dma_addr_t addr = sg_page_iter_dma_address(&iter);
-		struct aiaccel_pt *leaf;
-		unsigned int i;
+		unsigned int i = pt_index(va + mapped, AIACCEL_PT_LEVELS - 1);
 
 		if (mapped == size)
 			break;
-		leaf = pt_leaf(vm, va + mapped, true);
-		if (!leaf) {
-			ret = -ENOMEM;
-			goto err_clear;
+		/* One walk from the root per leaf table, not per page. */
+		if (!leaf || !i) {
+			leaf = pt_leaf(vm, va + mapped, true);
+			if (!leaf) {
+				ret = -ENOMEM;
+				goto err_clear;
+			}
 		}
-		i = pt_index(va + mapped, AIACCEL_PT_LEVELS - 1);
 		WRITE_ONCE(leaf->entries[i], cpu_to_le64((addr & AIACCEL_PTE_ADDR) | flags));
 		leaf->used++;
 		mapped += AIACCEL_PAGE_SIZE;
