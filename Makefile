@@ -58,12 +58,16 @@ guest-check:
 	$(SCRIPTS)/run-guest.sh check
 
 # Figures, never pass/fail: every bench/bench_*.c, run in the guest by
-# guest/plan-bench.sh; the output is build/results/guest/bench.txt.
+# guest/plan-bench.sh; the output is build/results/guest/bench.txt.  They
+# run on the benchmark kernel (guest/kernel-bench.config: no KASAN,
+# lockdep or kmemleak); BENCH_KERNEL=test runs them on the test kernel.
+BENCH_KERNEL ?= bench
 bench:
 	$(SCRIPTS)/build-all.sh run
+	$(if $(filter bench,$(BENCH_KERNEL)),$(SCRIPTS)/build-kernel.sh bench)
 	$(MAKE) -s -C bench O=$(TOP)/build/bench
-	$(SCRIPTS)/run-guest.sh bench >/dev/null; rc=$$?; \
-		cat $(TOP)/build/results/guest/bench.txt; exit $$rc
+	GUEST_KERNEL=$(filter bench,$(BENCH_KERNEL)) $(SCRIPTS)/run-guest.sh bench >/dev/null; \
+		rc=$$?; cat $(TOP)/build/results/guest/bench.txt; exit $$rc
 
 bench-model:
 	$(MAKE) bench GUEST_FILTER=bench_model

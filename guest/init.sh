@@ -24,15 +24,18 @@ mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 results /results
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose,ro build /aiaccel-build
-mount --bind /aiaccel-build/guest/modules/lib/modules /usr/lib/modules
 
 plan=check
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	aiaccel_guest.plan=*) plan=${arg#aiaccel_guest.plan=} ;;
 	aiaccel_guest.filter=*) export AIACCEL_FILTER=${arg#aiaccel_guest.filter=} ;;
+	aiaccel_guest.stage=*) stage=${arg#aiaccel_guest.stage=} ;;
 	esac
 done
+# The modules of the kernel that booted: the test kernel's (guest) or the
+# benchmark kernel's (guest-bench), see scripts/build-kernel.sh.
+mount --bind "/aiaccel-build/${stage:-guest}/modules/lib/modules" /usr/lib/modules
 
 # Everything the guest prints also lands in the results share.
 exec > >(tee -a /results/guest.log) 2>&1

@@ -14,7 +14,11 @@ modprobe vgem || { echo "cannot load vgem"; exit 1; }
 status=0
 {
 	echo "# kernel $(uname -r), $(nproc) CPUs, $(uname -m)"
-	echo "# the test kernel has KASAN, lockdep, kmemleak and DMA-API debugging;"
+	if [ -e /sys/kernel/debug/kmemleak ]; then
+		echo "# the test kernel: KASAN, lockdep, kmemleak and DMA-API debugging on;"
+	else
+		echo "# the benchmark kernel: the test kernel without its debugging options;"
+	fi
 	echo "# under QEMU TCG; compare ratios, not absolute figures"
 } >/results/bench.txt
 found=0

@@ -16,12 +16,14 @@
 plan=${1:?usage: run-guest.sh PLAN}
 timeout_s=${GUEST_TIMEOUT:-2400}
 mem=${GUEST_MEM:-2G}
-stage=$BUILD_DIR/guest
+# GUEST_KERNEL=bench boots the benchmark kernel (build-kernel.sh bench).
+stage_name=guest${GUEST_KERNEL:+-$GUEST_KERNEL}
+stage=$BUILD_DIR/$stage_name
 out=$RESULTS_DIR/guest
 console=$RESULTS_DIR/guest-console.log
 
 need_pkgs qemu-system-x86
-[ -f "$stage/bzImage" ] || die "no test kernel: run scripts/build-kernel.sh"
+[ -f "$stage/bzImage" ] || die "no $stage_name kernel: run scripts/build-kernel.sh ${GUEST_KERNEL:-}"
 root=$("$AIACCEL_TOP/scripts/guest-root.sh")
 
 rm -rf "$out"
@@ -42,6 +44,7 @@ cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
 # ACPI gives the guest its CPUs; its PCI interrupt routing (_PRT) is too
 # slow to interpret under KASAN in TCG, so legacy routing is used.
 cmdline+=" acpi=noirq init=/sbin/aiaccel-init panic=-1 aiaccel_guest.plan=$plan"
+cmdline+=" aiaccel_guest.stage=$stage_name"
 cmdline+="${GUEST_FILTER:+ aiaccel_guest.filter=$GUEST_FILTER}"
 cmdline+=" ${GUEST_CMDLINE:-}"
 
@@ -51,7 +54,7 @@ cmdline+=" ${GUEST_CMDLINE:-}"
 # direct map is complete, failing the kernel-log gate for nothing of ours.
 cpu=${GUEST_CPU:-max,la57=off}
 
-log "booting the guest ($accel, plan '$plan', timeout ${timeout_s}s)"
+log "booting the guest ($accel, $stage_name kernel, plan '$plan', timeout ${timeout_s}s)"
 start=$(date +%s)
 set +e
 # shellcheck disable=SC2046 # share() prints one option per line on purpose
