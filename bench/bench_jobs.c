@@ -17,7 +17,9 @@
  *       nesting count (a kernel warning) on a debug kernel.
  *
  * Figures, not assertions: the program fails only if something cannot be
- * run.  Usage: bench_jobs [-n ITERATIONS] (default 100; P2 uses 4x that).
+ * run.  Usage: bench_jobs [-n ITERATIONS] [-p PHASES]: ITERATIONS default
+ * 100 (P2 uses 4x that), PHASES the digits of the phases to run (default
+ * 1235; "-p 1" to profile the round trip alone).
  * "result key=value" lines are for scripts.
  */
 
@@ -350,23 +352,110 @@ static void p5_cost(struct ctx *c, const struct drm_aiaccel_submit_bo *bos, uint
 	*min = best;
 }
 
-int main(int argc, char **argv)
+static void run_p1(struct ctx *c, int n)
+{
+	double p1, p1e, p1v;
+
+	p1 = p1_aiaccel(c, n);
+	p1e = p1_aiaccel_event(c, n);
+	p1v = p1_vgem(n);
+	printf("\nP1 round trip of one NOP job (engine 0), mean over %d\n", n);
+	printf("  %-52s %10.1f us\n", "aiaccel SUBMIT + out-syncobj wait", p1);
+	printf("  %-52s %10.1f us\n", "aiaccel SUBMIT + event poll()/read()", p1e);
+	if (p1v > 0) {
+		printf("  %-52s %10.1f us\n", "vgem FENCE_ATTACH + FENCE_SIGNAL + dma-buf poll()",
+		       p1v);
+		printf("  %-52s %10.2fx  (goal <= 3x)\n", "ratio aiaccel / vgem", p1 / p1v);
+		printf("  result p1_vgem_us=%.1f p1_ratio_to_vgem=%.2f\n", p1v, p1 / p1v);
+	} else {
+		printf("  vgem: not available (modprobe vgem)\n");
+	}
+	printf("  result p1_syncobj_us=%.1f p1_event_us=%.1f\n", p1, p1e);
+}
+
+static void run_p2(struct ctx *c, int n)
+{
+	double seq, pipe;
+
+	seq = p2_rate(c, 4 * n, 1);
+	pipe = p2_rate(c, 4 * n, c->info.queue_depth);
+	printf("\nP2 NOP throughput on engine 0, %d jobs\n", 4 * n);
+	printf("  %-52s %10.0f jobs/s\n", "sequential (1 in flight)", seq);
+	printf("  %-52s %10.0f jobs/s\n", "pipelined (queue_depth in flight)", pipe);
+	printf("  %-52s %10.2fx  (goal >= 5x)\n", "ratio pipelined / sequential", pipe / seq);
+	printf("  result p2_sequential_per_s=%.0f p2_pipelined_per_s=%.0f p2_ratio=%.2f\n",
+	       seq, pipe, pipe / seq);
+}
+
+static void run_p3(struct ctx *c, int n)
+{
+	int m = n / 10 > 5 ? n / 10 : 5, cold_n, warm_n;
+	double cold = p3_after_idle(c, m, 200, &cold_n);
+	double warm = p3_after_idle(c, m, 5, &warm_n);
+
+	printf("\nP3 round trip of one NOP job after idling, mean over %d\n", m);
+	printf("  %-52s %10.1f us  (%d of %d found it suspended)\n",
+	       "after 200 ms idle (autosuspended)", cold, cold_n, m);
+	printf("  %-52s %10.1f us  (%d of %d found it suspended)\n",
+	       "after 5 ms idle (awake)", warm, warm_n, m);
+	printf("  %-52s %10.2fx\n", "ratio suspended / awake", cold / warm);
+	printf("  result p3_suspended_us=%.1f p3_awake_us=%.1f p3_ratio=%.2f\n",
+	       cold, warm, cold / warm);
+}
+
+static void run_p5(struct ctx *c, int n)
 {
 	static const uint32_t counts[] = { 1, 16, 128, P5_MAX_BOS };
-	struct drm_aiaccel_get_info gi;
 	struct drm_aiaccel_submit_bo *bos;
-	struct aiaccel_op_nop *nop;
-	double p1, p1e, p1v, seq, pipe, mean[4], min[4];
+	double mean[4], min[4];
 	double sx = 0, sy = 0, sxx = 0, sxy = 0, slope, icept;
-	struct ctx c;
-	int n = 100, opt;
 	unsigned int i;
 
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
+	bos = calloc(P5_MAX_BOS, sizeof(*bos));
+	if (!bos)
+		die("calloc");
+	for (i = 0; i < P5_MAX_BOS; i++) {
+		struct bo b;
+
+		bo_new(c->fd, 4096, &b, false);
+		bos[i] = (struct drm_aiaccel_submit_bo){ .handle = b.handle,
+							 .flags = DRM_AIACCEL_SUBMIT_BO_READ };
+	}
+	printf("\nP5 SUBMIT ioctl cost against buffers listed (NOP job, READ, implicit sync)\n");
+	printf("  %8s %14s %14s\n", "buffers", "mean us", "min us");
+	for (i = 0; i < 4; i++) {
+		int reps = counts[i] >= P5_MAX_BOS ? n / 8 + 2 : n / 2 + 2;
+
+		p5_cost(c, bos, counts[i], reps, &mean[i], &min[i]);
+		printf("  %8u %14.1f %14.1f\n", counts[i], mean[i], min[i]);
+		sx += counts[i];
+		sy += mean[i];
+		sxx += (double)counts[i] * counts[i];
+		sxy += counts[i] * mean[i];
+	}
+	slope = (4 * sxy - sx * sy) / (4 * sxx - sx * sx);
+	icept = (sy - slope * sx) / 4;
+	printf("  least squares: %.3f us per buffer + %.1f us\n", slope, icept);
+	printf("  result p5_us_per_buffer=%.3f p5_base_us=%.1f\n", slope, icept);
+
+	free(bos);
+}
+
+int main(int argc, char **argv)
+{
+	struct drm_aiaccel_get_info gi;
+	struct aiaccel_op_nop *nop;
+	const char *phases = "1235";
+	struct ctx c;
+	int n = 100, opt;
+
+	while ((opt = getopt(argc, argv, "n:p:")) != -1) {
 		if (opt == 'n' && atoi(optarg) > 0) {
 			n = atoi(optarg);
+		} else if (opt == 'p' && strspn(optarg, "1235") == strlen(optarg)) {
+			phases = optarg;
 		} else {
-			fprintf(stderr, "usage: %s [-n ITERATIONS]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-n ITERATIONS] [-p PHASES]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -388,78 +477,14 @@ int main(int argc, char **argv)
 	printf("bench_jobs: %u engines, queue_depth %u, %d iterations\n",
 	       c.info.num_engines, c.info.queue_depth, n);
 
-	/* P1 */
-	p1 = p1_aiaccel(&c, n);
-	p1e = p1_aiaccel_event(&c, n);
-	p1v = p1_vgem(n);
-	printf("\nP1 round trip of one NOP job (engine 0), mean over %d\n", n);
-	printf("  %-52s %10.1f us\n", "aiaccel SUBMIT + out-syncobj wait", p1);
-	printf("  %-52s %10.1f us\n", "aiaccel SUBMIT + event poll()/read()", p1e);
-	if (p1v > 0) {
-		printf("  %-52s %10.1f us\n", "vgem FENCE_ATTACH + FENCE_SIGNAL + dma-buf poll()",
-		       p1v);
-		printf("  %-52s %10.2fx  (goal <= 3x)\n", "ratio aiaccel / vgem", p1 / p1v);
-		printf("  result p1_vgem_us=%.1f p1_ratio_to_vgem=%.2f\n", p1v, p1 / p1v);
-	} else {
-		printf("  vgem: not available (modprobe vgem)\n");
-	}
-	printf("  result p1_syncobj_us=%.1f p1_event_us=%.1f\n", p1, p1e);
-
-	/* P2 */
-	seq = p2_rate(&c, 4 * n, 1);
-	pipe = p2_rate(&c, 4 * n, c.info.queue_depth);
-	printf("\nP2 NOP throughput on engine 0, %d jobs\n", 4 * n);
-	printf("  %-52s %10.0f jobs/s\n", "sequential (1 in flight)", seq);
-	printf("  %-52s %10.0f jobs/s\n", "pipelined (queue_depth in flight)", pipe);
-	printf("  %-52s %10.2fx  (goal >= 5x)\n", "ratio pipelined / sequential", pipe / seq);
-	printf("  result p2_sequential_per_s=%.0f p2_pipelined_per_s=%.0f p2_ratio=%.2f\n",
-	       seq, pipe, pipe / seq);
-
-	/* P3 */
-	{
-		int m = n / 10 > 5 ? n / 10 : 5, cold_n, warm_n;
-		double cold = p3_after_idle(&c, m, 200, &cold_n);
-		double warm = p3_after_idle(&c, m, 5, &warm_n);
-
-		printf("\nP3 round trip of one NOP job after idling, mean over %d\n", m);
-		printf("  %-52s %10.1f us  (%d of %d found it suspended)\n",
-		       "after 200 ms idle (autosuspended)", cold, cold_n, m);
-		printf("  %-52s %10.1f us  (%d of %d found it suspended)\n",
-		       "after 5 ms idle (awake)", warm, warm_n, m);
-		printf("  %-52s %10.2fx\n", "ratio suspended / awake", cold / warm);
-		printf("  result p3_suspended_us=%.1f p3_awake_us=%.1f p3_ratio=%.2f\n",
-		       cold, warm, cold / warm);
-	}
-
-	/* P5 */
-	bos = calloc(P5_MAX_BOS, sizeof(*bos));
-	if (!bos)
-		die("calloc");
-	for (i = 0; i < P5_MAX_BOS; i++) {
-		struct bo b;
-
-		bo_new(c.fd, 4096, &b, false);
-		bos[i] = (struct drm_aiaccel_submit_bo){ .handle = b.handle,
-							 .flags = DRM_AIACCEL_SUBMIT_BO_READ };
-	}
-	printf("\nP5 SUBMIT ioctl cost against buffers listed (NOP job, READ, implicit sync)\n");
-	printf("  %8s %14s %14s\n", "buffers", "mean us", "min us");
-	for (i = 0; i < 4; i++) {
-		int reps = counts[i] >= P5_MAX_BOS ? n / 8 + 2 : n / 2 + 2;
-
-		p5_cost(&c, bos, counts[i], reps, &mean[i], &min[i]);
-		printf("  %8u %14.1f %14.1f\n", counts[i], mean[i], min[i]);
-		sx += counts[i];
-		sy += mean[i];
-		sxx += (double)counts[i] * counts[i];
-		sxy += counts[i] * mean[i];
-	}
-	slope = (4 * sxy - sx * sy) / (4 * sxx - sx * sx);
-	icept = (sy - slope * sx) / 4;
-	printf("  least squares: %.3f us per buffer + %.1f us\n", slope, icept);
-	printf("  result p5_us_per_buffer=%.3f p5_base_us=%.1f\n", slope, icept);
-
-	free(bos);
+	if (strchr(phases, '1'))
+		run_p1(&c, n);
+	if (strchr(phases, '2'))
+		run_p2(&c, n);
+	if (strchr(phases, '3'))
+		run_p3(&c, n);
+	if (strchr(phases, '5'))
+		run_p5(&c, n);
 	close(c.fd);	/* frees every buffer */
 	return 0;
 }
