@@ -158,7 +158,7 @@ static u32 sched_reg(struct kunit *test, struct sched_test *t, unsigned int reg)
 	return val;
 }
 
-/* Under the queue's lock: the interrupt thread updates it after signalling. */
+/* Under the queue's lock: the interrupt handler updates it after signalling. */
 static u64 sched_retired(struct aiaccel_queue *q)
 {
 	guard(spinlock_irqsave)(&q->lock);
@@ -443,7 +443,7 @@ struct sched_order {
 };
 
 /*
- * Runs where the job's hardware fence signals: in the interrupt thread,
+ * Runs where the job's hardware fence signals: in the interrupt handler,
  * under the queue's lock, so q->emitted cannot move meanwhile.
  */
 static void sched_order_cb(struct dma_fence *fence, struct dma_fence_cb *cb)

@@ -212,18 +212,6 @@ static const struct drm_driver aiaccel_drm_driver = {
 	.minor = 0,
 };
 
-/* Hard IRQ: silence the device and let the thread look at the causes. */
-static irqreturn_t aiaccel_irq(int irq, void *data)
-{
-	struct aiaccel_device *adev = data;
-	u32 status;
-
-	if (regmap_read(adev->regs, AIACCEL_REG_IRQ_STATUS, &status) || !status)
-		return IRQ_NONE;
-	regmap_write(adev->regs, AIACCEL_REG_IRQ_MASK, 0);
-	return IRQ_WAKE_THREAD;
-}
-
 static void aiaccel_handle_mmu_fault(struct aiaccel_device *adev)
 {
 	u32 fault;
@@ -239,12 +227,22 @@ static void aiaccel_handle_mmu_fault(struct aiaccel_device *adev)
 	regmap_write(adev->regs, AIACCEL_REG_MMU_FAULT_STATUS, 1);
 }
 
-static irqreturn_t aiaccel_irq_thread(int irq, void *data)
+/*
+ * Everything is handled in hard IRQ context: retiring a job is reading two
+ * registers and signalling fences, and a thread would add a wake-up and a
+ * context switch to every job's round trip.  The registers are MMIO-like
+ * (a fast_io regmap), so reading them here is fine.
+ */
+static irqreturn_t aiaccel_irq(int irq, void *data)
 {
 	struct aiaccel_device *adev = data;
 	u32 status, gerr;
 
-	while (!regmap_read(adev->regs, AIACCEL_REG_IRQ_STATUS, &status) && status) {
+	if (regmap_read(adev->regs, AIACCEL_REG_IRQ_STATUS, &status) || !status)
+		return IRQ_NONE;
+	/* Causes raised while we look are latched, and re-assert the line at re-arm. */
+	regmap_write(adev->regs, AIACCEL_REG_IRQ_MASK, 0);
+	do {
 		regmap_write(adev->regs, AIACCEL_REG_IRQ_STATUS, status);
 
 		if (status & (AIACCEL_IRQ_QUEUE_DONE_ALL | AIACCEL_IRQ_QUEUE_ERROR_ALL))
@@ -256,8 +254,7 @@ static irqreturn_t aiaccel_irq_thread(int irq, void *data)
 			drm_err_ratelimited(&adev->drm, "device error 0x%x\n", gerr);
 			regmap_write(adev->regs, AIACCEL_REG_GLOBAL_ERROR, gerr);
 		}
-	}
-	/* Re-arm; causes raised meanwhile re-assert the line. */
+	} while (!regmap_read(adev->regs, AIACCEL_REG_IRQ_STATUS, &status) && status);
 	regmap_write(adev->regs, AIACCEL_REG_IRQ_MASK, AIACCEL_IRQ_HANDLED);
 	return IRQ_HANDLED;
 }
@@ -327,8 +324,7 @@ static int aiaccel_probe(struct platform_device *pdev)
 		return dev_err_probe(dev, ret, "cannot enable runtime PM\n");
 	aiaccel_debugfs_init(adev);
 
-	ret = devm_request_threaded_irq(dev, adev->irq, aiaccel_irq, aiaccel_irq_thread,
-					0, dev_name(dev), adev);
+	ret = devm_request_irq(dev, adev->irq, aiaccel_irq, 0, dev_name(dev), adev);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot request interrupt\n");
 

@@ -7,7 +7,7 @@
  * a job from a command stream and the buffers it uses, with in-syncobjs
  * and implicit (dma_resv) dependencies, and publishes its completion on
  * out-syncobjs, on the buffers and, if asked, as a DRM event.  run_job
- * writes a ring entry and rings the doorbell; the interrupt thread
+ * writes a ring entry and rings the doorbell; the interrupt handler
  * retires completed seqnos and signals hardware fences; the timeout
  * handler resets a hung engine and lets the innocent jobs behind the
  * guilty one carry on.  See Documentation/accel/aiaccel/design.rst.
@@ -295,7 +295,7 @@ static void queue_retire_locked(struct aiaccel_queue *q)
  * aiaccel_queues_irq() - Retire completed jobs of every queue.
  * @adev: The device.
  *
- * Called from the interrupt thread.
+ * Called from the interrupt handler, in hard IRQ context.
  */
 void aiaccel_queues_irq(struct aiaccel_device *adev)
 {
@@ -386,7 +386,7 @@ static void queue_program_locked(struct aiaccel_queue *q, u32 head, u32 done_seq
 /*
  * Under q->lock: reset the engine.  The reset zeroes Q_DONE_SEQNO and
  * leaves the queue disabled, which makes it writable: put back the last
- * seqno known retired, so that the interrupt thread, reading it before the
+ * seqno known retired, so that the interrupt handler, reading it before the
  * queue is reprogrammed, sees nothing new retired (a 0 would read as
  * retired work just below a 2^32 wrap).
  */
