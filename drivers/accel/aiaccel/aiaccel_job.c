@@ -154,7 +154,8 @@ EXPORT_SYMBOL_IF_KUNIT(aiaccel_seqno_extend);
  * aiaccel_errno_of() - The errno a job fails with for a device error code.
  * @err_code: Q_ERR_STATUS code (enum aiaccel_job_error).
  *
- * Return: a negative errno (documented in aiaccel_accel.h); 0 for none.
+ * Return: a negative errno (the list is at drm_aiaccel_event_job.status in
+ * aiaccel_accel.h); 0 for none.
  */
 int aiaccel_errno_of(u32 err_code)
 {

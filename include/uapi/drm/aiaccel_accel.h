@@ -363,7 +363,15 @@ struct drm_aiaccel_event_job {
 	struct drm_event base;
 	/** @user_data: The submit's @event_data. */
 	__u64 user_data;
-	/** @status: 0, or the negative errno the job failed with. */
+	/**
+	 * @status: 0, or the negative errno the job failed with, which is
+	 * also the error of its out-fences: -EINVAL for an op the device
+	 * rejected, -EFAULT for an MMU fault, -ETIMEDOUT for a job that hung
+	 * and was reset (or overran the device's watchdog), -EIO for any
+	 * other device error, -ECANCELED for a job of a banned file that
+	 * never ran, -ESRCH for a job dropped when its file was closed
+	 * before it ran, -ENODEV when the device went away.
+	 */
 	__s32 status;
 	/** @engine: Engine that ran the job; ~0 if it never ran. */
 	__u32 engine;
