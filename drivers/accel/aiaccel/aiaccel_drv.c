@@ -246,7 +246,7 @@ static irqreturn_t aiaccel_irq(int irq, void *data)
 		regmap_write(adev->regs, AIACCEL_REG_IRQ_STATUS, status);
 
 		if (status & (AIACCEL_IRQ_QUEUE_DONE_ALL | AIACCEL_IRQ_QUEUE_ERROR_ALL))
-			aiaccel_queues_irq(adev);
+			aiaccel_queues_irq(adev, status);
 		if (status & AIACCEL_IRQ_MMU_FAULT)
 			aiaccel_handle_mmu_fault(adev);
 		if ((status & AIACCEL_IRQ_GLOBAL_ERROR) &&

@@ -293,18 +293,22 @@ static void queue_retire_locked(struct aiaccel_queue *q)
 }
 
 /**
- * aiaccel_queues_irq() - Retire completed jobs of every queue.
+ * aiaccel_queues_irq() - Retire completed jobs of the queues that raised
+ * an interrupt.
  * @adev: The device.
+ * @status: IRQ_STATUS as acknowledged: QUEUE_DONE and QUEUE_ERROR bits.
  *
  * Called from the interrupt handler, in hard IRQ context.
  */
-void aiaccel_queues_irq(struct aiaccel_device *adev)
+void aiaccel_queues_irq(struct aiaccel_device *adev, u32 status)
 {
 	unsigned int i;
 
 	for (i = 0; i < adev->hw.num_engines; i++) {
 		struct aiaccel_queue *q = &adev->queues[i];
 
+		if (!(status & (AIACCEL_IRQ_QUEUE_DONE(i) | AIACCEL_IRQ_QUEUE_ERROR(i))))
+			continue;
 		guard(spinlock_irqsave)(&q->lock);
 		queue_retire_locked(q);
 	}

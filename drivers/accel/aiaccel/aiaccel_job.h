@@ -113,7 +113,7 @@ void aiaccel_queues_unplug(struct aiaccel_device *adev);
 void aiaccel_queues_restore(struct aiaccel_device *adev);
 int aiaccel_queues_quiesce(struct aiaccel_device *adev);
 void aiaccel_queues_resume(struct aiaccel_device *adev);
-void aiaccel_queues_irq(struct aiaccel_device *adev);
+void aiaccel_queues_irq(struct aiaccel_device *adev, u32 status);
 #if IS_ENABLED(CONFIG_KUNIT)
 int aiaccel_queue_set_seqno(struct aiaccel_queue *q, u64 seqno);
 #endif
