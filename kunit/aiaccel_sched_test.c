@@ -36,6 +36,7 @@
 #include <drm/aiaccel_isa.h>
 
 #include "aiaccel_drv.h"
+#include "aiaccel_kunit_ops.h"
 #include "sim/aiaccel_sim.h"
 #include "../libaidrv/ref/aiaccel_ref.h"
 
@@ -520,26 +521,6 @@ static void sched_nop_job_signals_and_counts(struct kunit *test)
 #define GEMM_N	12
 #define GEMM_K	40
 
-static void sched_gemm_op(struct aiaccel_op_gemm *op, u64 in, u64 w, u64 out)
-{
-	memset(op, 0, sizeof(*op));
-	op->hdr.opcode = AIACCEL_OP_GEMM;
-	op->hdr.size = sizeof(*op);
-	op->input = in;
-	op->weights = w;
-	op->output = out;
-	op->m = GEMM_M;
-	op->n = GEMM_N;
-	op->k = GEMM_K;
-	op->input_zp = -3;
-	op->weight_zp = 2;
-	op->output_zp = 5;
-	op->requant.multiplier = 1518500250;	/* about 0.707 */
-	op->requant.shift = -6;
-	op->act_min = -128;
-	op->act_max = 127;
-}
-
 static void sched_ops_compute_through_the_scheduler(struct kunit *test)
 {
 	struct sched_test *t = sched_setup(test, 4, SCHED_TIMEOUT_LONG_MS);
@@ -567,7 +548,7 @@ static void sched_ops_compute_through_the_scheduler(struct kunit *test)
 	copy = cs.map;
 	sched_dma_copy_op(copy, src.va + 100, dst.va + 300, 2 * PAGE_SIZE + 17);
 	gemm = (void *)(copy + 1);
-	sched_gemm_op(gemm, in.va, w.va, out.va);
+	aiaccel_test_gemm_op(gemm, in.va, w.va, out.va, GEMM_M, GEMM_N, GEMM_K);
 	KUNIT_ASSERT_EQ(test, aiaccel_ref_gemm(gemm, in.map, w.map, NULL, NULL, expect), 0);
 
 	bos[0] = (struct drm_aiaccel_submit_bo){ src.handle, DRM_AIACCEL_SUBMIT_BO_READ };

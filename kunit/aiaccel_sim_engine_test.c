@@ -17,6 +17,7 @@
 
 #include <drm/aiaccel_isa.h>
 
+#include "aiaccel_kunit_ops.h"
 #include "sim/aiaccel_sim.h"
 #include "../libaidrv/ref/aiaccel_ref.h"
 
@@ -191,26 +192,6 @@ static void eng_exit(struct kunit *test)
 #define W_VA		0x10002000ULL
 #define OUT_VA		0x10003000ULL
 
-static void eng_gemm_op(struct aiaccel_op_gemm *op, u32 m, u32 n, u32 k)
-{
-	memset(op, 0, sizeof(*op));
-	op->hdr.opcode = AIACCEL_OP_GEMM;
-	op->hdr.size = sizeof(*op);
-	op->input = IN_VA;
-	op->weights = W_VA;
-	op->output = OUT_VA;
-	op->m = m;
-	op->n = n;
-	op->k = k;
-	op->input_zp = -3;
-	op->weight_zp = 2;
-	op->output_zp = 5;
-	op->requant.multiplier = 1518500250;	/* about 0.707 */
-	op->requant.shift = -6;
-	op->act_min = -128;
-	op->act_max = 127;
-}
-
 static void engine_gemm_matches_reference(struct kunit *test)
 {
 	struct eng_test *t = test->priv;
@@ -221,7 +202,7 @@ static void engine_gemm_matches_reference(struct kunit *test)
 	s8 expect[16 * 24];
 	u64 macs0 = 0;
 
-	eng_gemm_op(op, 16, 24, 40);
+	aiaccel_test_gemm_op(op, IN_VA, W_VA, OUT_VA, 16, 24, 40);
 	get_random_bytes(in, 16 * 40);
 	get_random_bytes(w, 24 * 40);
 	KUNIT_ASSERT_EQ(test, aiaccel_ref_gemm(op, in, w, NULL, NULL, expect), 0);
@@ -262,7 +243,7 @@ static u32 eng_run_gemm_with_output(struct kunit *test, u64 out_flags, s8 **outp
 	eng_map(test, IN_VA, AIACCEL_PTE_READ);
 	eng_map(test, W_VA, AIACCEL_PTE_READ);
 	*outp = out_flags ? eng_map(test, OUT_VA, out_flags) : NULL;
-	eng_gemm_op(op, 4, 4, 4);
+	aiaccel_test_gemm_op(op, IN_VA, W_VA, OUT_VA, 4, 4, 4);
 	eng_ring(test, 1, 4);
 	eng_submit(test, 1, CS_VA, sizeof(*op), 5);
 	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 1));
