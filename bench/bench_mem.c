@@ -107,35 +107,41 @@ static void touch_pages(volatile uint8_t *p, size_t size)
 		p[i] = (uint8_t)i + 1;
 }
 
+/* Add one round's step times; t[] are the times around the five steps. */
+static void churn_add(struct churn *c, const double t[6])
+{
+	c->create += t[1] - t[0];
+	c->map += t[2] - t[1];
+	c->touch += t[3] - t[2];
+	c->unmap += t[4] - t[3];
+	c->destroy += t[5] - t[4];
+	c->n++;
+}
+
 static void aiaccel_churn_one(int fd, size_t size, struct churn *c)
 {
 	struct drm_aiaccel_bo_create create = { .size = size };
 	struct drm_gem_close close_args = { 0 };
-	double t0, t1, t2, t3, t4, t5;
+	double t[6];
 	void *p;
 
-	t0 = now();
+	t[0] = now();
 	if (drmIoctl(fd, DRM_IOCTL_AIACCEL_BO_CREATE, &create))
 		die("DRM_IOCTL_AIACCEL_BO_CREATE");
-	t1 = now();
+	t[1] = now();
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, create.mmap_offset);
 	if (p == MAP_FAILED)
 		die("mmap of an aiaccel buffer");
-	t2 = now();
+	t[2] = now();
 	touch_pages(p, size);
-	t3 = now();
+	t[3] = now();
 	munmap(p, size);
-	t4 = now();
+	t[4] = now();
 	close_args.handle = create.handle;
 	if (drmIoctl(fd, DRM_IOCTL_GEM_CLOSE, &close_args))
 		die("DRM_IOCTL_GEM_CLOSE");
-	t5 = now();
-	c->create += t1 - t0;
-	c->map += t2 - t1;
-	c->touch += t3 - t2;
-	c->unmap += t4 - t3;
-	c->destroy += t5 - t4;
-	c->n++;
+	t[5] = now();
+	churn_add(c, t);
 }
 
 static void vgem_churn_one(int fd, size_t size, struct churn *c)
@@ -145,34 +151,29 @@ static void vgem_churn_one(int fd, size_t size, struct churn *c)
 	};
 	struct drm_mode_map_dumb map = { 0 };
 	struct drm_mode_destroy_dumb destroy = { 0 };
-	double t0, t1, t2, t3, t4, t5;
+	double t[6];
 	void *p;
 
-	t0 = now();
+	t[0] = now();
 	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create))
 		die("DRM_IOCTL_MODE_CREATE_DUMB");
-	t1 = now();
+	t[1] = now();
 	map.handle = create.handle;
 	if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &map))
 		die("DRM_IOCTL_MODE_MAP_DUMB");
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, map.offset);
 	if (p == MAP_FAILED)
 		die("mmap of a vgem buffer");
-	t2 = now();
+	t[2] = now();
 	touch_pages(p, size);
-	t3 = now();
+	t[3] = now();
 	munmap(p, size);
-	t4 = now();
+	t[4] = now();
 	destroy.handle = create.handle;
 	if (drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &destroy))
 		die("DRM_IOCTL_MODE_DESTROY_DUMB");
-	t5 = now();
-	c->create += t1 - t0;
-	c->map += t2 - t1;
-	c->touch += t3 - t2;
-	c->unmap += t4 - t3;
-	c->destroy += t5 - t4;
-	c->n++;
+	t[5] = now();
+	churn_add(c, t);
 }
 
 /*
