@@ -5,16 +5,18 @@
  *   P1  NOP job round trip (SUBMIT with an out-syncobj, then wait on it)
  *       against vgem's minimal fence round trip (VGEM_FENCE_ATTACH,
  *       VGEM_FENCE_SIGNAL, poll() on the buffer's dma-buf), mean us and
- *       ratio (goal <= 3x);
+ *       ratio (goal <= 3x); and, as a yardstick, a token passed round
+ *       three threads, the wake-ups a job's round trip cannot avoid here;
  *   P2  NOP throughput with queue_depth jobs in flight against strictly
  *       sequential jobs, jobs/s and ratio (goal >= 5x);
  *   P3  the same round trip for a job that finds the device runtime-
  *       suspended (after 200 ms idle; autosuspend is 50 ms) against one that
  *       finds it awake, and the ratio: what a power-up costs a job;
- *   P5  SUBMIT ioctl cost against the number of buffers listed (1, 16, 128,
- *       1024), us per SUBMIT, and the least-squares slope.  1024: a SUBMIT
- *       holding 2048 or more reservation locks overflows lockdep's
- *       nesting count (a kernel warning) on a debug kernel.
+ *   P5  SUBMIT ioctl cost against the number of buffers listed (1, 16, 256,
+ *       and DRM_AIACCEL_MAX_SUBMIT_BOS, 1024), us per SUBMIT, and the
+ *       least-squares slope.  No more than 1024: a SUBMIT holding 2048 or
+ *       more reservation locks overflows lockdep's nesting count (a kernel
+ *       warning) on a debug kernel.
  *
  * Figures, not assertions: the program fails only if something cannot be
  * run.  Usage: bench_jobs [-n ITERATIONS] [-p PHASES]: ITERATIONS default
@@ -28,11 +30,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -61,7 +65,7 @@ struct bench_vgem_fence_signal {
 #define BENCH_IOCTL_VGEM_FENCE_SIGNAL \
 	DRM_IOW(DRM_COMMAND_BASE + 0x2, struct bench_vgem_fence_signal)
 
-#define P5_MAX_BOS 1024
+#define P5_MAX_BOS DRM_AIACCEL_MAX_SUBMIT_BOS
 
 static void die(const char *what)
 {
@@ -263,6 +267,82 @@ static double p1_vgem(int n)
 	return t0;
 }
 
+/*
+ * P1 yardstick: a token passed round three threads, each blocked in read()
+ * on its eventfd until the one before writes to it.  That is the fewest
+ * wake-ups a job's round trip can take: the submitter hands the job to the
+ * scheduler's worker (drm_sched's run_job), the worker rings the engine
+ * (the model's thread, as silicon runs on its own), and the engine's
+ * interrupt wakes the submitter.  vgem's fence round trip takes none.
+ */
+#define RELAY_WARMUP 10
+
+struct relay {
+	int efd[3];
+	int rounds;
+};
+
+static struct relay relay;
+
+static void relay_pass(int to)
+{
+	uint64_t one = 1;
+
+	if (write(relay.efd[to], &one, sizeof(one)) != sizeof(one))
+		die("eventfd write");
+}
+
+static void relay_take(int at)
+{
+	uint64_t v;
+
+	if (read(relay.efd[at], &v, sizeof(v)) != sizeof(v))
+		die("eventfd read");
+}
+
+static void *relay_thread(void *arg)
+{
+	int at = (int)(intptr_t)arg, i;
+
+	for (i = 0; i < relay.rounds; i++) {
+		relay_take(at);
+		relay_pass((at + 1) % 3);
+	}
+	return NULL;
+}
+
+/* Mean us of one trip of the token round the three threads. */
+static double p1_relay(int n)
+{
+	pthread_t t[2];
+	double t0 = 0;
+	int i;
+
+	relay.rounds = n + RELAY_WARMUP;
+	for (i = 0; i < 3; i++) {
+		relay.efd[i] = eventfd(0, EFD_CLOEXEC);
+		if (relay.efd[i] < 0)
+			die("eventfd");
+	}
+	for (i = 0; i < 2; i++) {
+		errno = pthread_create(&t[i], NULL, relay_thread, (void *)(intptr_t)(i + 1));
+		if (errno)
+			die("pthread_create");
+	}
+	for (i = -RELAY_WARMUP; i < n; i++) {
+		if (!i)
+			t0 = now_us();
+		relay_pass(1);
+		relay_take(0);
+	}
+	t0 = (now_us() - t0) / n;
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	for (i = 0; i < 3; i++)
+		close(relay.efd[i]);
+	return t0;
+}
+
 /* Is the device powered now?  -1 if the POWER ioctl is not there. */
 static int powered(struct ctx *c)
 {
@@ -375,17 +455,19 @@ static double median(double *t, int n)
 
 static void run_p1(struct ctx *c, int n)
 {
-	double p1[ROUNDS], p1e[ROUNDS], p1v[ROUNDS], s, e, v;
+	double p1[ROUNDS], p1e[ROUNDS], p1v[ROUNDS], p1r[ROUNDS], s, e, v, y;
 	int r;
 
 	for (r = 0; r < ROUNDS; r++) {
 		p1[r] = p1_aiaccel(c, n);
 		p1e[r] = p1_aiaccel_event(c, n);
 		p1v[r] = p1_vgem(n);
+		p1r[r] = p1_relay(n);
 	}
 	s = median(p1, ROUNDS);
 	e = median(p1e, ROUNDS);
 	v = median(p1v, ROUNDS);
+	y = median(p1r, ROUNDS);
 	printf("\nP1 round trip of one NOP job (engine 0), median of %d means over %d\n",
 	       ROUNDS, n);
 	printf("  %-52s %10.1f us\n", "aiaccel SUBMIT + out-syncobj wait", s);
@@ -397,7 +479,9 @@ static void run_p1(struct ctx *c, int n)
 	} else {
 		printf("  vgem: not available (modprobe vgem)\n");
 	}
-	printf("  result p1_syncobj_us=%.1f p1_event_us=%.1f\n", s, e);
+	printf("  %-52s %10.1f us\n", "yardstick: a token round three threads (3 wake-ups)", y);
+	printf("  %-52s %10.2fx\n", "ratio aiaccel / yardstick", s / y);
+	printf("  result p1_syncobj_us=%.1f p1_event_us=%.1f p1_relay_us=%.1f\n", s, e, y);
 }
 
 static void run_p2(struct ctx *c, int n)
@@ -439,7 +523,7 @@ static void run_p3(struct ctx *c, int n)
 
 static void run_p5(struct ctx *c, int n)
 {
-	static const uint32_t counts[] = { 1, 16, 128, P5_MAX_BOS };
+	static const uint32_t counts[] = { 1, 16, 256, P5_MAX_BOS };
 	struct drm_aiaccel_submit_bo *bos;
 	double mean[4], min[4];
 	double sx = 0, sy = 0, sxx = 0, sxy = 0, slope, icept;
