@@ -35,7 +35,7 @@ struct regmap;
  * @probe_ns: When the device was bound (for power residency).
  * @queues: One per engine.
  * @scheds: The queues' schedulers, the list entities are created with
- *	(drm_sched keeps the pointer).
+ *	(drm_sched keeps the pointer); NULL until that queue is set up.
  */
 struct aiaccel_device {
 	struct drm_device drm;

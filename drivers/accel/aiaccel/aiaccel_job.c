@@ -539,8 +539,8 @@ static void aiaccel_queues_fini(struct drm_device *drm, void *data)
 	unsigned int i;
 
 	for (i = 0; i < adev->hw.num_engines; i++)
-		if (adev->queues[i].sched.ops)
-			drm_sched_fini(&adev->queues[i].sched);
+		if (adev->scheds[i])
+			drm_sched_fini(adev->scheds[i]);
 }
 
 /**
@@ -554,6 +554,11 @@ int aiaccel_queues_init(struct aiaccel_device *adev)
 	struct device *dev = adev->drm.dev;
 	unsigned int i;
 	int ret;
+
+	/* First, so that a failure part way tears down the schedulers already made. */
+	ret = drmm_add_action_or_reset(&adev->drm, aiaccel_queues_fini, NULL);
+	if (ret)
+		return ret;
 
 	for (i = 0; i < adev->hw.num_engines; i++) {
 		struct aiaccel_queue *q = &adev->queues[i];
@@ -589,7 +594,7 @@ int aiaccel_queues_init(struct aiaccel_device *adev)
 		scoped_guard(spinlock_irqsave, &q->lock)
 			queue_program_locked(q, 0, 0);
 	}
-	return drmm_add_action_or_reset(&adev->drm, aiaccel_queues_fini, NULL);
+	return 0;
 }
 
 /**
