@@ -235,7 +235,11 @@ int aiaccel_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file 
 	shmem = drm_gem_shmem_create(drm, size);
 	if (IS_ERR(shmem)) {
 		atomic64_sub(size, &adev->mem_used);
-		return PTR_ERR(shmem);
+		/*
+		 * shmem reports a failed inode allocation as -ENOSPC, which
+		 * here means the caller's address space is full: it is memory.
+		 */
+		return PTR_ERR(shmem) == -ENOSPC ? -ENOMEM : PTR_ERR(shmem);
 	}
 	obj = &shmem->base;
 	to_aiaccel_bo(obj)->charged = true;
