@@ -374,7 +374,7 @@ int aiaccel_reload_with(const char *sim_params, const char *drv_params)
 	return system(cmd);
 }
 
-static int write_sysfs(const char *path, const char *value)
+int aiaccel_file_write(const char *path, const char *value)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	ssize_t n;
@@ -388,13 +388,11 @@ static int write_sysfs(const char *path, const char *value)
 	return err;
 }
 
-int aiaccel_param_get(const char *param, char *value, size_t len)
+int aiaccel_file_read(const char *path, char *value, size_t len)
 {
-	char path[PATH_MAX];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/sys/module/aiaccel/parameters/%s", param);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -408,6 +406,14 @@ int aiaccel_param_get(const char *param, char *value, size_t len)
 	return 0;
 }
 
+int aiaccel_param_get(const char *param, char *value, size_t len)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/module/aiaccel/parameters/%s", param);
+	return aiaccel_file_read(path, value, len);
+}
+
 int aiaccel_rebind_with(const char *param, const char *value)
 {
 	const char *drv = "/sys/bus/platform/drivers/aiaccel";
@@ -418,7 +424,7 @@ int aiaccel_rebind_with(const char *param, const char *value)
 
 	if (param) {
 		snprintf(path, sizeof(path), "/sys/module/aiaccel/parameters/%s", param);
-		err = write_sysfs(path, value);
+		err = aiaccel_file_write(path, value);
 		if (err)
 			return err;
 	}
@@ -434,11 +440,11 @@ int aiaccel_rebind_with(const char *param, const char *value)
 	closedir(dir);
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/unbind", drv);
-		err = write_sysfs(path, names[i]);
+		err = aiaccel_file_write(path, names[i]);
 		if (err)
 			return err;
 		snprintf(path, sizeof(path), "%s/bind", drv);
-		err = write_sysfs(path, names[i]);
+		err = aiaccel_file_write(path, names[i]);
 		if (err)
 			return err;
 	}

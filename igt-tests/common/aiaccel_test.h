@@ -113,6 +113,12 @@ int aiaccel_dumb_destroy(int fd, uint32_t handle);
  * may be open (the driver cannot be unloaded then). */
 int aiaccel_reload_with(const char *sim_params, const char *drv_params);
 
+/* Write @value to a sysfs or debugfs file; 0 or -errno. */
+int aiaccel_file_write(const char *path, const char *value);
+/* Read a sysfs or debugfs file into @value (at most @len - 1 bytes), without
+ * trailing newline or spaces; 0 or -errno. */
+int aiaccel_file_read(const char *path, char *value, size_t len);
+
 /* The current value of a parameter of the loaded aiaccel module, without
  * the trailing newline; 0 or -errno. */
 int aiaccel_param_get(const char *param, char *value, size_t len);
