@@ -234,7 +234,13 @@ static void sim_regs_power_domains(struct kunit *test)
 	/* The switchable domain reads as zero and ignores writes... */
 	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_RING_SIZE), 0);
 	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_CLOCK_MHZ), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_GLOBAL_ERROR), 0);
 	wr(test, q + AIACCEL_Q_WATCHDOG_MS, 5);
+	/* ...and says so: software wrote to a powered-off register. */
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_GLOBAL_ERROR), AIACCEL_GERR_WRITE_OFF);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_IRQ_STATUS), AIACCEL_IRQ_GLOBAL_ERROR);
+	wr(test, AIACCEL_REG_GLOBAL_ERROR, AIACCEL_GERR_WRITE_OFF);
+	wr(test, AIACCEL_REG_IRQ_STATUS, AIACCEL_IRQ_GLOBAL_ERROR);
 	/* ...while the always-on domain keeps working. */
 	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_ID), AIACCEL_ID_VALUE);
 	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_SCRATCH), 7);

@@ -89,6 +89,7 @@
 #define AIACCEL_REG_GLOBAL_ERROR	0x060
 #define   AIACCEL_GERR_DOORBELL_OFF	BIT(0)
 #define   AIACCEL_GERR_BAD_RING_CONFIG	BIT(1)
+#define   AIACCEL_GERR_WRITE_OFF	BIT(2)
 
 /* --- Device MMU ------------------------------------------------------------ */
 

@@ -106,12 +106,16 @@ struct aiaccel_sim_engine {
  * @fault_next_access: The next translation faults as unmapped.
  * @error_next_job: The next job fails with AIACCEL_ERR_INJECTED.
  * @clock_divider: Extra slow-down of every engine, 1..64.
+ * @refuse_reset: While set, engine resets (Q_CTRL.RESET) do nothing: the
+ *	engine keeps running (or hanging on) its job, as a broken chip would.
+ *	The device reset (RESET register) still works.
  */
 struct aiaccel_sim_hooks {
 	atomic_t hang_next_job;
 	atomic_t fault_next_access;
 	atomic_t error_next_job;
 	atomic_t clock_divider;
+	atomic_t refuse_reset;
 };
 
 /**

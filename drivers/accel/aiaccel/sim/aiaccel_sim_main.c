@@ -17,6 +17,7 @@
 #include <linux/irq.h>
 #include <linux/irq_sim.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/platform_device.h>
 #include <linux/regmap.h>
 #include <linux/sizes.h>
@@ -26,7 +27,9 @@
 #include "aiaccel_sim.h"
 #include "aiaccel_sim_debugfs.h"
 
+/* Devices made at load time, and instance numbers new_device accepts. */
 #define AIACCEL_SIM_MAX_DEVICES	4
+#define AIACCEL_SIM_MAX_ID	63
 
 static unsigned int num_devices = 1;
 module_param(num_devices, uint, 0444);
@@ -64,7 +67,9 @@ struct aiaccel_sim_device {
 	struct dentry *debugfs;
 };
 
-static struct platform_device *sim_pdevs[AIACCEL_SIM_MAX_DEVICES];
+/* The instances, by id; new_device, del_device and module exit under the lock. */
+static DEFINE_MUTEX(sim_pdevs_lock);
+static struct platform_device *sim_pdevs[AIACCEL_SIM_MAX_ID + 1];
 static struct dentry *sim_debugfs_root;
 
 static const struct regmap_config aiaccel_sim_regmap_config = {
@@ -225,11 +230,92 @@ struct aiaccel_sim *aiaccel_sim_of(struct platform_device *pdev)
 EXPORT_SYMBOL_IF_KUNIT(aiaccel_sim_of);
 #endif
 
+/* Under sim_pdevs_lock: create instance @id and bind it to the model. */
+static int aiaccel_sim_add(unsigned int id)
+{
+	struct platform_device *pdev;
+
+	lockdep_assert_held(&sim_pdevs_lock);
+	if (sim_pdevs[id])
+		return -EEXIST;
+	pdev = platform_device_register_simple("aiaccel-sim", id, NULL, 0);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	if (!platform_get_drvdata(pdev)) {
+		/* Probe failed; it already said why. */
+		platform_device_unregister(pdev);
+		return -ENODEV;
+	}
+	sim_pdevs[id] = pdev;
+	return 0;
+}
+
+/* Under sim_pdevs_lock: remove instance @id, the driver's device first. */
+static int aiaccel_sim_del(unsigned int id)
+{
+	lockdep_assert_held(&sim_pdevs_lock);
+	if (!sim_pdevs[id])
+		return -ENOENT;
+	platform_device_unregister(sim_pdevs[id]);
+	sim_pdevs[id] = NULL;
+	return 0;
+}
+
+static int parse_id(const char *buf, unsigned int *id)
+{
+	int ret = kstrtouint(buf, 0, id);
+
+	if (ret)
+		return ret;
+	return *id > AIACCEL_SIM_MAX_ID ? -ERANGE : 0;
+}
+
+/*
+ * /sys/bus/platform/drivers/aiaccel-sim/new_device and del_device: plug
+ * in and pull out an accelerator at run time, as netdevsim's bus does.
+ * Write the instance number (0-63).
+ */
+static ssize_t new_device_store(struct device_driver *drv, const char *buf, size_t count)
+{
+	unsigned int id;
+	int ret;
+
+	ret = parse_id(buf, &id);
+	if (ret)
+		return ret;
+	scoped_guard(mutex, &sim_pdevs_lock)
+		ret = aiaccel_sim_add(id);
+	return ret ?: count;
+}
+static DRIVER_ATTR_WO(new_device);
+
+static ssize_t del_device_store(struct device_driver *drv, const char *buf, size_t count)
+{
+	unsigned int id;
+	int ret;
+
+	ret = parse_id(buf, &id);
+	if (ret)
+		return ret;
+	scoped_guard(mutex, &sim_pdevs_lock)
+		ret = aiaccel_sim_del(id);
+	return ret ?: count;
+}
+static DRIVER_ATTR_WO(del_device);
+
+static struct attribute *aiaccel_sim_drv_attrs[] = {
+	&driver_attr_new_device.attr,
+	&driver_attr_del_device.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(aiaccel_sim_drv);
+
 static struct platform_driver aiaccel_sim_driver = {
 	.probe = aiaccel_sim_probe,
 	.remove = aiaccel_sim_remove,
 	.driver = {
 		.name = "aiaccel-sim",
+		.groups = aiaccel_sim_drv_groups,
 	},
 };
 
@@ -237,11 +323,9 @@ static void aiaccel_sim_destroy_devices(void)
 {
 	int i;
 
-	for (i = AIACCEL_SIM_MAX_DEVICES - 1; i >= 0; i--) {
-		if (sim_pdevs[i])
-			platform_device_unregister(sim_pdevs[i]);
-		sim_pdevs[i] = NULL;
-	}
+	guard(mutex)(&sim_pdevs_lock);
+	for (i = AIACCEL_SIM_MAX_ID; i >= 0; i--)
+		aiaccel_sim_del(i);
 }
 
 static int __init aiaccel_sim_module_init(void)
@@ -262,31 +346,28 @@ static int __init aiaccel_sim_module_init(void)
 	}
 
 	for (i = 0; i < num_devices; i++) {
-		sim_pdevs[i] = platform_device_register_simple("aiaccel-sim", i, NULL, 0);
-		if (IS_ERR(sim_pdevs[i])) {
-			ret = PTR_ERR(sim_pdevs[i]);
-			sim_pdevs[i] = NULL;
+		scoped_guard(mutex, &sim_pdevs_lock)
+			ret = aiaccel_sim_add(i);
+		if (ret)
 			goto err_destroy;
-		}
-		if (!platform_get_drvdata(sim_pdevs[i])) {
-			/* Probe failed; it already said why. */
-			ret = -ENODEV;
-			goto err_destroy;
-		}
 	}
 	return 0;
 
 err_destroy:
-	aiaccel_sim_destroy_devices();
 	platform_driver_unregister(&aiaccel_sim_driver);
+	aiaccel_sim_destroy_devices();
 	debugfs_remove(sim_debugfs_root);
 	return ret;
 }
 
+/*
+ * The driver goes first: that removes new_device and del_device (waiting
+ * for writers in them) and unbinds every instance; then the devices.
+ */
 static void __exit aiaccel_sim_module_exit(void)
 {
-	aiaccel_sim_destroy_devices();
 	platform_driver_unregister(&aiaccel_sim_driver);
+	aiaccel_sim_destroy_devices();
 	debugfs_remove(sim_debugfs_root);
 }
 

@@ -315,6 +315,8 @@ static void sim_queue_write(struct aiaccel_sim *sim, unsigned int qi,
 	switch (off) {
 	case AIACCEL_Q_CTRL:
 		if (val & AIACCEL_Q_CTRL_RESET) {
+			if (atomic_read(&sim->hooks.refuse_reset))
+				break;
 			sim_reset_queue(sim, qi);
 			aiaccel_sim_update_irq(sim);
 			break;
@@ -384,12 +386,13 @@ int aiaccel_sim_reg_write(void *context, unsigned int reg, unsigned int val)
 	guard(spinlock_irqsave)(&sim->lock);
 
 	if (!aiaccel_sim_powered(sim) && !sim_always_on(reg)) {
-		/* A doorbell reaching a powered-off engine is refused, loudly. */
-		if (sim_queue_reg(sim, reg, &qi, &off) && off == AIACCEL_Q_DOORBELL) {
+		/* Writes reaching the powered-off domain are lost, loudly. */
+		if (sim_queue_reg(sim, reg, &qi, &off) && off == AIACCEL_Q_DOORBELL)
 			sim->global_error |= AIACCEL_GERR_DOORBELL_OFF;
-			sim->irq_status |= AIACCEL_IRQ_GLOBAL_ERROR;
-			aiaccel_sim_update_irq(sim);
-		}
+		else
+			sim->global_error |= AIACCEL_GERR_WRITE_OFF;
+		sim->irq_status |= AIACCEL_IRQ_GLOBAL_ERROR;
+		aiaccel_sim_update_irq(sim);
 		return 0;
 	}
 
