@@ -40,7 +40,8 @@ kmemleak_clear() {
 
 source "$(dirname "${BASH_SOURCE[0]}")/splat-re.sh"
 
-# dmesg_gate: scan for leaks, then fail if the kernel log holds a report.
+# dmesg_gate: scan for leaks, then fail if the kernel log holds a report
+# or an aiaccel error no test asked for.
 dmesg_gate() {
 	local leaks=/sys/kernel/debug/kmemleak
 	stamp "scanning for leaks"
@@ -53,6 +54,7 @@ dmesg_gate() {
 	fi
 	dmesg >/results/dmesg.txt
 	grep -E "$SPLAT_RE" /results/dmesg.txt >/results/splats.txt
+	dmesg -r | unexpected_errors >>/results/splats.txt
 	if [ -s /results/kmemleak.txt ] || [ -s /results/splats.txt ]; then
 		echo "kernel log gate: FAIL"
 		head -n 40 /results/splats.txt /results/kmemleak.txt

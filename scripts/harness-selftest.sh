@@ -80,5 +80,31 @@ done <<'EOF'
 [  104.007743] PM: suspend exit
 EOF
 
+# aiaccel errors: only those a test declared (igt_emit_ignore_dmesg_regex)
+# pass; the others, and any outside a declaring subtest, are reported.
+unexpected() { unexpected_errors | grep -q 'unexpected aiaccel error'; }
+check "an undeclared driver error is caught" 0 unexpected <<'EOF'
+<14>[   20.000000] [IGT] aiaccel_submit: starting subtest basic
+<3>[   20.100000] aiaccel aiaccel.0: [drm] *ERROR* device error 0x4
+EOF
+check "a declared driver error passes" 1 unexpected <<'EOF'
+<14>[   20.000000] [IGT] aiaccel_submit_recovery: starting subtest wedged
+<14>[   20.000100] [IGT] add ignored dmesg regex: does not come out of reset
+<3>[   20.100000] aiaccel aiaccel.0: [drm] *ERROR* engine 0 does not come out of reset: device wedged
+EOF
+check "a declaration ends with its subtest" 0 unexpected <<'EOF'
+<14>[   20.000100] [IGT] add ignored dmesg regex: does not come out of reset
+<14>[   21.000000] [IGT] aiaccel_submit_recovery: starting subtest next
+<3>[   21.100000] aiaccel aiaccel.0: [drm] *ERROR* engine 0 does not come out of reset: device wedged
+EOF
+check "another declaration does not cover it" 0 unexpected <<'EOF'
+<14>[   20.000100] [IGT] add ignored dmesg regex: num_devices must be
+<3>[   20.100000] aiaccel aiaccel.0: [drm] *ERROR* device error 0x4
+EOF
+check "info and other drivers' errors pass" 1 unexpected <<'EOF'
+<6>[   20.100000] aiaccel aiaccel.0: [drm] engine 0: job 3 made no progress in 1000 ms, resetting the engine
+<3>[   20.200000] vgem: something else
+EOF
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

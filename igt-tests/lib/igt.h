@@ -337,6 +337,13 @@ void igt_vlog(const char *domain, enum igt_log_level level,
 void igt_waitchildren(void);
 void igt_kill_children(int signal);
 
+/*
+ * Kernel log records the current (dynamic) subtest provokes on purpose:
+ * igt_runner does not count those matching @regex as dmesg warnings, until
+ * the next subtest starts (each call replaces the previous regex).
+ */
+void igt_emit_ignore_dmesg_regex(const char *regex);
+
 /* Called at exit and on fatal signals, latest installed first. */
 typedef void (*igt_exit_handler_t)(int sig);
 void igt_install_exit_handler(igt_exit_handler_t fn);

@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <getopt.h>
+#include <regex.h>
 #include <signal.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -1154,6 +1155,18 @@ bool igtc_fork(void)
 	}
 	children[num_children++] = pid;
 	return false;
+}
+
+void igt_emit_ignore_dmesg_regex(const char *regex)
+{
+	regex_t re;
+
+	/* The runner compiles it (as a GLib regex); a bad one is a test bug. */
+	if (regcomp(&re, regex, REG_EXTENDED | REG_NOSUB))
+		api_misuse("igt_emit_ignore_dmesg_regex(): bad regex \"%s\"\n", regex);
+	regfree(&re);
+	/* resultgen.c: fill_from_dmesg looks for this marker. */
+	kmsg("add ignored dmesg regex: %s\n", regex);
 }
 
 void igt_kill_children(int sig)
