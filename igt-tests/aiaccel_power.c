@@ -10,6 +10,7 @@
 #include "aiaccel_test.h"
 #include "aiaccel_job_util.h"
 #include "aiaccel_ref.h"
+#include "../drivers/accel/aiaccel/aiaccel_regs.h"
 
 IGT_TEST_DESCRIPTION("aiaccel power management.");
 
@@ -61,6 +62,16 @@ static bool powered(int fd)
 
 	sysfs_read(fd, "power_state", buf, sizeof(buf));
 	return !strcmp(buf, "on");
+}
+
+/* Wait (5 s at most) for the device to runtime-suspend. */
+static bool wait_powered_off(int fd)
+{
+	int i;
+
+	for (i = 0; i < 50 && powered(fd); i++)
+		usleep(100000);
+	return !powered(fd);
 }
 
 /* A GEMM job in fresh buffers; returns the engine busy time it took. */
@@ -254,6 +265,54 @@ int igt_main()
 		usleep(500000);
 		igt_assert(powered(fd));
 		igt_assert_eq(sysfs_write(fd, "power_mode", "auto"), 0);
+	}
+
+	igt_describe("The performance mode holds the device on with a reference of its own: "
+		     "the administrator's power/control is left as written, both ways.");
+	igt_subtest("performance-respects-power-control") {
+		char control[16];
+
+		sysfs_read(fd, "power/control", control, sizeof(control));
+		igt_assert_eq(strcmp(control, "auto"), 0);
+
+		/* An administrator allowing runtime PM does not end PERFORMANCE... */
+		igt_assert_eq(sysfs_write(fd, "power_mode", "performance"), 0);
+		sysfs_read(fd, "power/control", control, sizeof(control));
+		igt_assert_f(!strcmp(control, "auto"),
+			     "setting the mode changed power/control to %s\n", control);
+		igt_assert_eq(sysfs_write(fd, "power/control", "auto"), 0);
+		usleep(500000);
+		igt_assert(powered(fd));
+
+		/* ...and AUTO does not undo an administrator's "on". */
+		igt_assert_eq(sysfs_write(fd, "power/control", "on"), 0);
+		igt_assert_eq(sysfs_write(fd, "power_mode", "auto"), 0);
+		sysfs_read(fd, "power/control", control, sizeof(control));
+		igt_assert_f(!strcmp(control, "on"),
+			     "leaving PERFORMANCE changed power/control to %s\n", control);
+		usleep(500000);
+		igt_assert(powered(fd));
+
+		/* Back to the administrator's "auto": now the device may go off. */
+		igt_assert_eq(sysfs_write(fd, "power/control", "auto"), 0);
+		igt_assert(wait_powered_off(fd));
+	}
+
+	igt_describe("Closing a buffer while the device is powered off writes no register "
+		     "(the TLB went with the power): GLOBAL_ERROR stays clear.");
+	igt_subtest("unmap-while-suspended") {
+		struct drm_aiaccel_bo_create bo;
+		uint32_t gerr = ~0u;
+		int minor = aiaccel_fd_minor(fd);
+
+		igt_require(aiaccel_read_reg(minor, AIACCEL_REG_GLOBAL_ERROR, &gerr));
+		igt_assert_eq_u32(gerr, 0);
+		igt_assert_eq(aiaccel_bo_create(fd, 1 << 20, 0, &bo), 0);
+		igt_assert(wait_powered_off(fd));
+		igt_assert_eq(aiaccel_gem_close(fd, bo.handle), 0);
+		igt_assert(aiaccel_read_reg(minor, AIACCEL_REG_GLOBAL_ERROR, &gerr));
+		igt_assert_f(!gerr, "GLOBAL_ERROR 0x%x after an unmap while powered off\n", gerr);
+		igt_assert(!powered(fd));
 	}
 
 	igt_describe("Jobs queued across a system suspend (pm_test=devices) all complete right.");

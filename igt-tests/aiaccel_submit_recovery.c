@@ -13,7 +13,9 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <linux/netlink.h>
 #include <linux/sync_file.h>
 
 #include "igt.h"
@@ -301,6 +303,260 @@ static void test_hang_others_run(unsigned int instance)
 	close_fd(fda);
 }
 
+/* --- A device that does not come out of reset ------------------------------ */
+
+/* Kernel uevents, as udev gets them. */
+static int uevent_socket(void)
+{
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+
+	igt_require_f(s >= 0, "no uevent socket: %s\n", strerror(errno));
+	igt_assert_eq(bind(s, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	return s;
+}
+
+/*
+ * Wait up to @rel_ns for a change uevent of accel minor @minor carrying
+ * @key; true if it came.
+ */
+static bool uevent_wait(int s, int minor, const char *key, int64_t rel_ns)
+{
+	char buf[4096], devname[32];
+	int64_t deadline = aiaccel_deadline(rel_ns);
+
+	snprintf(devname, sizeof(devname), "DEVNAME=accel/accel%d", minor);
+	for (;;) {
+		int64_t left = deadline - aiaccel_deadline(0);
+		struct pollfd pfd = { .fd = s, .events = POLLIN };
+		bool change = false, ours = false, has_key = false;
+		ssize_t n;
+		char *p;
+
+		if (left <= 0 || poll(&pfd, 1, left / MSEC) != 1)
+			return false;
+		n = recv(s, buf, sizeof(buf) - 1, 0);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		/* "ACTION@DEVPATH", then NUL-separated KEY=VALUE pairs. */
+		for (p = buf; p < buf + n; p += strlen(p) + 1) {
+			change |= !strcmp(p, "ACTION=change");
+			ours |= !strcmp(p, devname);
+			has_key |= !strcmp(p, key);
+		}
+		if (change && ours && has_key)
+			return true;
+	}
+}
+
+static uint64_t device_state(int fd)
+{
+	struct drm_aiaccel_info info;
+
+	igt_assert_eq(aiaccel_get_info(fd, &info), 0);
+	return info.state;
+}
+
+static int sysfs_wedged(int fd)
+{
+	char path[128], val[8];
+
+	snprintf(path, sizeof(path), "/sys/class/accel/accel%d/device/wedged",
+		 aiaccel_fd_minor(fd));
+	igt_assert_eq(aiaccel_file_read(path, val, sizeof(val)), 0);
+	return atoi(val);
+}
+
+/*
+ * A hung job on an engine that refuses to reset: the device is wedged.
+ * Every job in the rings and behind them fails with -EIO, and so does
+ * every SUBMIT, from any file; GET_INFO and sysfs say so, and a
+ * WEDGED=rebind uevent comes on the accel minor.  Unbinding and binding
+ * the device (its documented recovery) brings it back.
+ */
+static void test_wedged(unsigned int instance)
+{
+	int fda = track_fd(aiaccel_open(0)), fdb = track_fd(aiaccel_open(0));
+	int minor = aiaccel_fd_minor(fda), s = uevent_socket();
+	struct copy_job hung, behind, gated, other;
+	struct drm_aiaccel_event_job ev;
+	struct aiaccel_gate gate;
+
+	/* The wedge is this test's doing: igt_runner and the gate expect it. */
+	igt_emit_ignore_dmesg_regex("does not come out of reset: device wedged");
+	copy_job_new(fda, &hung, 40);
+	copy_job_new(fda, &behind, 41);
+	copy_job_new(fda, &gated, 42);
+	copy_job_new(fdb, &other, 43);
+	aiaccel_gate_new(fda, &gate);
+	igt_assert_eq(device_state(fda), 0);
+	igt_assert_eq(sysfs_wedged(fda), 0);
+
+	igt_require(aiaccel_sim_hook(instance, "refuse_reset", 1));
+	hang_next_job(instance);
+	igt_assert_eq(copy_job_submit(&hung, 0, 0x1, NULL, 0), 0);
+	igt_assert_eq(copy_job_submit(&behind, 0, 0x2, NULL, 0), 0);
+	igt_assert_eq(copy_job_submit(&gated, 0, 0x3, &gate, 0), 0);
+
+	igt_assert_f(uevent_wait(s, minor, "WEDGED=rebind", 30 * SEC),
+		     "no WEDGED=rebind uevent on accel%d\n", minor);
+	igt_assert_eq(aiaccel_read_event(fda, &ev, 10 * SEC), 0);
+	igt_assert_eq_u64(ev.user_data, 0x1);
+	igt_assert_eq(ev.status, -EIO);
+	igt_assert_eq(aiaccel_read_event(fda, &ev, 10 * SEC), 0);
+	igt_assert_eq_u64(ev.user_data, 0x2);
+	igt_assert_eq(ev.status, -EIO);
+	igt_assert(!copied(&hung) && !copied(&behind));
+
+	igt_assert_eq(device_state(fda), DRM_AIACCEL_STATE_WEDGED);
+	igt_assert_eq(sysfs_wedged(fda), 1);
+	/* New work from any file fails at once... */
+	igt_assert_eq(copy_job_submit(&other, 1, 0x4, NULL, 0), -EIO);
+	/* ...and what waited for a dependency fails when it would have run. */
+	aiaccel_gate_open(&gate);
+	igt_assert_eq(aiaccel_read_event(fda, &ev, 10 * SEC), 0);
+	igt_assert_eq_u64(ev.user_data, 0x3);
+	igt_assert_eq(ev.status, -EIO);
+
+	aiaccel_gate_free(&gate);
+	copy_job_free(&other);
+	copy_job_free(&gated);
+	copy_job_free(&behind);
+	copy_job_free(&hung);
+	close_fd(fdb);
+	close_fd(fda);
+	close(s);
+
+	/* The documented recovery: unbind, bind. */
+	igt_assert(aiaccel_sim_hook(instance, "refuse_reset", 0));
+	igt_assert_eq(aiaccel_rebind_with(NULL, NULL), 0);
+	fda = track_fd(aiaccel_open(0));
+	igt_assert_eq(device_state(fda), 0);
+	igt_assert_eq(sysfs_wedged(fda), 0);
+	copy_job_new(fda, &other, 44);
+	igt_assert_eq(copy_job_submit(&other, 0, 0x5, NULL, 0), 0);
+	igt_assert_eq(aiaccel_read_event(fda, &ev, 30 * SEC), 0);
+	igt_assert_eq(ev.status, 0);
+	igt_assert(copied(&other));
+	copy_job_free(&other);
+	close_fd(fda);
+}
+
+/* --- A job running past job_max_ms -------------------------------------------- */
+
+#define MAX_MS 2000
+#define MAX_MS_STR "2000"
+
+/* @nops GEMMs of 64 x 64 x 256 in one job, on @engine. */
+static int long_job_submit(int fd, struct aiaccel_buf *bufs, struct aiaccel_cs *cs,
+			   unsigned int nops, uint32_t engine, uint64_t tag)
+{
+	struct drm_aiaccel_submit_bo bos[3];
+	struct drm_aiaccel_submit args;
+	unsigned int i;
+
+	aiaccel_buf_new(fd, 64 * 256, 0, &bufs[0]);
+	aiaccel_buf_new(fd, 64 * 256, 0, &bufs[1]);
+	aiaccel_buf_new(fd, 64 * 64, 0, &bufs[2]);
+	aiaccel_cs_new(fd, nops * sizeof(struct aiaccel_op_gemm), cs);
+	for (i = 0; i < nops; i++) {
+		struct aiaccel_op_gemm *op = aiaccel_cs_emit(cs, AIACCEL_OP_GEMM, 0, sizeof(*op));
+
+		op->input = bufs[0].va;
+		op->weights = bufs[1].va;
+		op->output = bufs[2].va;
+		op->m = 64;
+		op->n = 64;
+		op->k = 256;
+		op->requant.multiplier = 1 << 30;
+		op->requant.shift = -8;
+		op->act_min = -128;
+		op->act_max = 127;
+	}
+	bos[0] = aiaccel_bo_use(bufs[0].handle, DRM_AIACCEL_SUBMIT_BO_READ);
+	bos[1] = aiaccel_bo_use(bufs[1].handle, DRM_AIACCEL_SUBMIT_BO_READ);
+	bos[2] = aiaccel_bo_use(bufs[2].handle, DRM_AIACCEL_SUBMIT_BO_WRITE);
+	aiaccel_submit_init(&args, cs);
+	args.bos = (uintptr_t)bos;
+	args.bo_count = 3;
+	args.engine = engine;
+	args.flags = DRM_AIACCEL_SUBMIT_EVENT;
+	args.event_data = tag;
+	return aiaccel_submit_raw(fd, &args);
+}
+
+static void long_job_free(int fd, struct aiaccel_buf *bufs, struct aiaccel_cs *cs)
+{
+	aiaccel_buf_free(fd, &cs->buf);
+	aiaccel_buf_free(fd, &bufs[0]);
+	aiaccel_buf_free(fd, &bufs[1]);
+	aiaccel_buf_free(fd, &bufs[2]);
+}
+
+static unsigned int sysfs_resets(int fd)
+{
+	char path[128], val[16];
+
+	snprintf(path, sizeof(path), "/sys/class/accel/accel%d/device/resets",
+		 aiaccel_fd_minor(fd));
+	igt_assert_eq(aiaccel_file_read(path, val, sizeof(val)), 0);
+	return atoi(val);
+}
+
+/*
+ * A job that keeps progressing but runs longer than job_max_ms fails with
+ * -ETIMEDOUT, by the engine's own watchdog, without a reset; a job of
+ * another file behind it on the same engine runs, and the first file is
+ * not banned.  With job_timeout_ms shorter than the job, this is also a
+ * slow job that the timeout handler must not take for a hung one.
+ */
+static void test_job_max_time(unsigned int instance)
+{
+	int fda = track_fd(aiaccel_open(0)), fdb = track_fd(aiaccel_open(0));
+	struct drm_aiaccel_info info;
+	struct aiaccel_buf bufs[3];
+	struct aiaccel_cs cs;
+	struct drm_aiaccel_event_job ev;
+	struct copy_job small;
+	struct timespec start = {};
+	unsigned int resets;
+	uint64_t took;
+
+	igt_assert_eq(aiaccel_get_info(fda, &info), 0);
+	igt_assert_eq_u32(info.job_max_ms, MAX_MS);
+	resets = sysfs_resets(fda);
+	copy_job_new(fdb, &small, 50);
+	/* Slow enough that the job cannot finish in MAX_MS, progressing all along. */
+	igt_require(aiaccel_sim_hook(instance, "clock_divider", 64));
+	igt_gettime(&start);
+	igt_assert_eq(long_job_submit(fda, bufs, &cs, 4096, 0, 0x1), 0);
+	igt_assert_eq(copy_job_submit(&small, 0, 0x2, NULL, 0), 0);
+
+	igt_assert_eq(aiaccel_read_event(fda, &ev, 60 * SEC), 0);
+	took = igt_nsec_elapsed(&start);
+	igt_info("the long job ended after %llu ms, status %d\n",
+		 (unsigned long long)(took / MSEC), ev.status);
+	igt_assert_eq(ev.status, -ETIMEDOUT);
+	igt_assert_lte_u64(MAX_MS * MSEC, took);
+	aiaccel_sim_hook(instance, "clock_divider", 1);
+
+	igt_assert_eq(aiaccel_read_event(fdb, &ev, 30 * SEC), 0);
+	igt_assert_eq(ev.status, 0);
+	igt_assert(copied(&small));
+	/* The engine's watchdog, not a reset; and no ban. */
+	igt_assert_eq(sysfs_resets(fda), resets);
+	long_job_free(fda, bufs, &cs);
+	igt_assert_eq(long_job_submit(fda, bufs, &cs, 1, 0, 0x3), 0);
+	igt_assert_eq(aiaccel_read_event(fda, &ev, 30 * SEC), 0);
+	igt_assert_eq(ev.status, 0);
+	long_job_free(fda, bufs, &cs);
+
+	copy_job_free(&small);
+	close_fd(fdb);
+	close_fd(fda);
+}
+
 /* --- kill -9 with jobs in flight ----------------------------------------------- */
 
 #define KILL_JOBS 48
@@ -405,7 +661,7 @@ int igt_main()
 		instance = device_instance();
 
 	igt_subtest_group() {
-		char timeout[32] = "";
+		char timeout[32] = "", max_ms[32] = "";
 
 		igt_fixture() {
 			char ms[16];
@@ -413,6 +669,7 @@ int igt_main()
 			igt_require_f(aiaccel_param_get("job_timeout_ms", timeout,
 							sizeof(timeout)) == 0,
 				      "no aiaccel module parameters in sysfs\n");
+			igt_assert_eq(aiaccel_param_get("job_max_ms", max_ms, sizeof(max_ms)), 0);
 			snprintf(ms, sizeof(ms), "%d", HANG_TIMEOUT_MS);
 			igt_assert_eq(aiaccel_rebind_with("job_timeout_ms", ms), 0);
 		}
@@ -433,8 +690,28 @@ int igt_main()
 			test_hang_others_run(instance);
 		}
 
+		igt_describe("An engine that does not come out of reset wedges the device: every "
+			     "job fails with -EIO, GET_INFO, sysfs and a WEDGED=rebind uevent say "
+			     "so, and rebinding recovers it.");
+		igt_subtest("wedged") {
+			close_leftovers();
+			test_wedged(instance);
+		}
+
+		igt_describe("A job still running (and progressing) after job_max_ms fails with "
+			     "-ETIMEDOUT alone, by the engine's watchdog: no reset, no ban, the "
+			     "next file's job behind it runs.");
+		igt_subtest("job-max-time") {
+			close_leftovers();
+			igt_assert_eq(aiaccel_rebind_with("job_max_ms", MAX_MS_STR), 0);
+			test_job_max_time(instance);
+			close_leftovers();
+			igt_assert_eq(aiaccel_rebind_with("job_max_ms", max_ms), 0);
+		}
+
 		igt_fixture() {
 			close_leftovers();
+			igt_assert_eq(aiaccel_param_set("job_max_ms", max_ms), 0);
 			igt_assert_eq(aiaccel_rebind_with("job_timeout_ms", timeout), 0);
 		}
 	}
@@ -498,7 +775,9 @@ int igt_main()
 		close_fd(fd);
 	}
 
-	/* Whatever failed above: leave the model at full speed. */
-	igt_fixture()
+	/* Whatever failed above: leave the model at full speed, resetting. */
+	igt_fixture() {
 		aiaccel_sim_hook(instance, "clock_divider", 1);
+		aiaccel_sim_hook(instance, "refuse_reset", 0);
+	}
 }

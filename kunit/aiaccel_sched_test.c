@@ -21,6 +21,7 @@
 #include <linux/ktime.h>
 #include <linux/mman.h>
 #include <linux/platform_device.h>
+#include <linux/pm_runtime.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -973,6 +974,146 @@ static void sched_close_with_jobs_queued_and_running(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&adev->mem_used), 0);
 }
 
+/* The first job a file queued for @engine at normal priority, not yet run. */
+static struct drm_sched_job *sched_queued_job(struct kunit *test, struct file *file, u32 engine)
+{
+	struct aiaccel_file *afile = sched_drm_file(file)->driver_priv;
+	struct drm_sched_entity *entity;
+	struct spsc_node *node;
+
+	entity = afile->ctx->entities[DRM_SCHED_PRIORITY_NORMAL][engine];
+	KUNIT_ASSERT_NOT_NULL(test, entity);
+	node = spsc_queue_peek(&entity->job_queue);
+	KUNIT_ASSERT_NOT_NULL(test, node);
+	return container_of(node, struct drm_sched_job, queue_node);
+}
+
+/*
+ * The timeout handler can be handed a job that never reached the engine:
+ * one whose run_job failed sits at the head of the pending list until it
+ * is freed.  It has no hardware fence: the handler must say "not hung"
+ * and touch nothing.  The job here is held back by a dependency, so it
+ * stays put while the handler looks at it.
+ */
+static void sched_timeout_of_a_job_not_run(struct kunit *test)
+{
+	struct sched_test *t = sched_setup(test, 4, SCHED_TIMEOUT_LONG_MS);
+	struct aiaccel_queue *q = &t->adev->queues[0];
+	struct file *file = sched_open(test, t);
+	struct aiaccel_file *afile = sched_drm_file(file)->driver_priv;
+	struct dma_fence *fence, *gate;
+	struct drm_sched_job *sched_job;
+	struct sched_bo cs;
+	struct sched_job job = { .cs = &cs, .engine = 0 };
+
+	sched_bo_new(test, t, file, PAGE_SIZE, &cs);
+	job.in_syncobj = sched_gate_new(test, t, file, &gate);
+	KUNIT_ASSERT_EQ(test, sched_submit(test, t, file, &job, &fence), 0);
+	sched_job = sched_queued_job(test, file, 0);
+
+	KUNIT_EXPECT_EQ(test, q->sched.ops->timedout_job(sched_job), DRM_GPU_SCHED_STAT_NO_HANG);
+	KUNIT_EXPECT_EQ(test, q->resets, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&afile->ctx->guilty), 0);
+	KUNIT_EXPECT_FALSE(test, aiaccel_wedged(t->adev));
+
+	/* It runs normally once its dependency signals. */
+	dma_fence_signal(gate);
+	sched_wait(test, fence);
+	KUNIT_EXPECT_EQ(test, dma_fence_get_status(fence), 1);
+}
+
+/*
+ * A system suspend while a job hangs: the suspend waits for the engines,
+ * the timeout handler resets the hung one meanwhile, and that must not
+ * start feeding the engines again: the job queued behind it (queue_depth
+ * 1 keeps it in the scheduler) stays queued through the suspend and runs
+ * after the resume, instead of being written to a ring about to lose its
+ * power.
+ */
+static void sched_suspend_while_a_job_hangs(struct kunit *test)
+{
+	struct sched_test *t = sched_setup(test, 1, SCHED_TIMEOUT_SHORT_MS);
+	struct aiaccel_queue *q = &t->adev->queues[0];
+	struct device *dev = t->adev->drm.dev;
+	struct file *guilty = sched_open(test, t);
+	struct file *innocent = sched_open(test, t);
+	struct dma_fence *hung, *queued;
+	struct sched_bo cs_g, cs_i;
+	u64 base = sched_emitted(q);
+	bool idle;
+	int i;
+
+	sched_bo_new(test, t, guilty, PAGE_SIZE, &cs_g);
+	sched_bo_new(test, t, innocent, PAGE_SIZE, &cs_i);
+	atomic_set(&t->sim->hooks.hang_next_job, 1);
+	hung = sched_submit_nop(test, t, guilty, &cs_g, 0);
+	for (i = 0; i < 100 && sched_emitted(q) != base + 1; i++)
+		usleep_range(1000, 2000);
+	KUNIT_ASSERT_EQ(test, sched_emitted(q), base + 1);
+	queued = sched_submit_nop(test, t, innocent, &cs_i, 0);
+
+	KUNIT_ASSERT_EQ(test, dev->driver->pm->suspend(dev), 0);
+	KUNIT_EXPECT_EQ(test, dma_fence_get_status(hung), -ETIMEDOUT);
+	KUNIT_EXPECT_FALSE_MSG(test, dma_fence_is_signaled(queued),
+			       "a job ran during the suspend, status %d",
+			       dma_fence_get_status(queued));
+	KUNIT_EXPECT_EQ(test, sched_emitted(q), base + 1);
+	scoped_guard(spinlock_irqsave, &q->lock)
+		idle = list_empty(&q->pending);
+	KUNIT_EXPECT_TRUE(test, idle);
+	KUNIT_EXPECT_TRUE(test, pm_runtime_status_suspended(dev));
+
+	KUNIT_ASSERT_EQ(test, dev->driver->pm->resume(dev), 0);
+	sched_wait(test, queued);
+	KUNIT_EXPECT_EQ(test, dma_fence_get_status(queued), 1);
+	KUNIT_EXPECT_EQ(test, q->resets, 1);
+}
+
+/*
+ * An engine that does not come out of reset: nothing is confirmed, so the
+ * job's context is not banned, but the device is wedged: the jobs in the
+ * ring fail with -EIO, their buffers are kept (an engine may still use
+ * them), and new SUBMITs fail with -EIO.
+ */
+static void sched_refused_reset_wedges(struct kunit *test)
+{
+	struct sched_test *t = sched_setup(test, 4, SCHED_TIMEOUT_SHORT_MS);
+	struct aiaccel_device *adev = t->adev;
+	struct file *guilty = sched_open(test, t);
+	struct file *innocent = sched_open(test, t);
+	struct aiaccel_file *afile = sched_drm_file(guilty)->driver_priv;
+	struct dma_fence *hung, *behind, *fence;
+	struct sched_bo cs_g, cs_i;
+	struct sched_job job = { .cs = &cs_i, .engine = 1 };
+	bool kept = false;
+	int i;
+
+	sched_bo_new(test, t, guilty, PAGE_SIZE, &cs_g);
+	sched_bo_new(test, t, innocent, PAGE_SIZE, &cs_i);
+	atomic_set(&t->sim->hooks.refuse_reset, 1);
+	atomic_set(&t->sim->hooks.hang_next_job, 1);
+	hung = sched_submit_nop(test, t, guilty, &cs_g, 0);
+	behind = sched_submit_nop(test, t, innocent, &cs_i, 0);
+
+	sched_wait(test, hung);
+	sched_wait(test, behind);
+	KUNIT_EXPECT_EQ(test, dma_fence_get_status(hung), -EIO);
+	KUNIT_EXPECT_EQ(test, dma_fence_get_status(behind), -EIO);
+	KUNIT_EXPECT_TRUE(test, aiaccel_wedged(adev));
+	KUNIT_EXPECT_EQ(test, atomic_read(&afile->ctx->guilty), 0);
+	KUNIT_EXPECT_EQ(test, sched_submit(test, t, innocent, &job, &fence), -EIO);
+	/* Freed by the scheduler soon after: into quarantine, not back. */
+	for (i = 0; i < 200 && !kept; i++) {
+		scoped_guard(spinlock, &adev->quarantine_lock)
+			kept = !list_empty(&adev->quarantine);
+		if (!kept)
+			usleep_range(1000, 2000);
+	}
+	KUNIT_EXPECT_TRUE(test, kept);
+	/* The device reset at unbind stops the engine and frees them. */
+	atomic_set(&t->sim->hooks.refuse_reset, 0);
+}
+
 static struct kunit_case sched_cases[] = {
 	KUNIT_CASE(sched_nop_job_signals_and_counts),
 	KUNIT_CASE(sched_ops_compute_through_the_scheduler),
@@ -983,6 +1124,9 @@ static struct kunit_case sched_cases[] = {
 	KUNIT_CASE(sched_seqno_wraps_with_jobs_in_flight),
 	KUNIT_CASE(sched_seqno_wrap_error_and_hang),
 	KUNIT_CASE(sched_close_with_jobs_queued_and_running),
+	KUNIT_CASE(sched_timeout_of_a_job_not_run),
+	KUNIT_CASE(sched_suspend_while_a_job_hangs),
+	KUNIT_CASE(sched_refused_reset_wedges),
 	{}
 };
 

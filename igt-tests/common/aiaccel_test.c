@@ -116,14 +116,21 @@ bool aiaccel_device_names(int minor, char *dev, char *parent, size_t len)
 
 bool aiaccel_read_reg(int minor, unsigned int reg, uint32_t *val)
 {
-	char dev[128], parent[128], path[PATH_MAX], line[128];
-	bool found = false;
-	FILE *f;
+	char dev[128], parent[128];
 
 	if (!aiaccel_device_names(minor, dev, parent, sizeof(dev)))
 		return false;
+	return aiaccel_read_sim_reg(parent, reg, val);
+}
+
+bool aiaccel_read_sim_reg(const char *sim, unsigned int reg, uint32_t *val)
+{
+	char path[PATH_MAX], line[128];
+	bool found = false;
+	FILE *f;
+
 	/* regmap names its debugfs directory "<device>-<config name>". */
-	snprintf(path, sizeof(path), "/sys/kernel/debug/regmap/%s-aiaccel/registers", parent);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/regmap/%s-aiaccel/registers", sim);
 	f = fopen(path, "r");
 	if (!f)
 		return false;
@@ -414,6 +421,14 @@ int aiaccel_param_get(const char *param, char *value, size_t len)
 	return aiaccel_file_read(path, value, len);
 }
 
+int aiaccel_param_set(const char *param, const char *value)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/module/aiaccel/parameters/%s", param);
+	return aiaccel_file_write(path, value);
+}
+
 int aiaccel_rebind_with(const char *param, const char *value)
 {
 	const char *drv = "/sys/bus/platform/drivers/aiaccel";
@@ -423,8 +438,7 @@ int aiaccel_rebind_with(const char *param, const char *value)
 	DIR *dir;
 
 	if (param) {
-		snprintf(path, sizeof(path), "/sys/module/aiaccel/parameters/%s", param);
-		err = aiaccel_file_write(path, value);
+		err = aiaccel_param_set(param, value);
 		if (err)
 			return err;
 	}

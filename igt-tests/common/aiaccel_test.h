@@ -36,6 +36,9 @@ bool aiaccel_device_names(int minor, char *dev, char *parent, size_t len);
 /* Read register reg of the device at accel minor through the parent's
  * regmap debugfs dump; false if unavailable. */
 bool aiaccel_read_reg(int minor, unsigned int reg, uint32_t *val);
+/* The same for a model instance by name ("aiaccel-sim.0"), whether a
+ * driver is bound to it or not. */
+bool aiaccel_read_sim_reg(const char *sim, unsigned int reg, uint32_t *val);
 
 /* Reload the model and the driver with model parameters (e.g.
  * "num_devices=4"); 0 or the failing command's exit status. */
@@ -122,6 +125,9 @@ int aiaccel_file_read(const char *path, char *value, size_t len);
 /* The current value of a parameter of the loaded aiaccel module, without
  * the trailing newline; 0 or -errno. */
 int aiaccel_param_get(const char *param, char *value, size_t len);
+
+/* Set a parameter of the loaded aiaccel module (read at the next probe). */
+int aiaccel_param_set(const char *param, const char *value);
 
 /*
  * Set a parameter of the loaded aiaccel module (sysfs; NULL: none) and

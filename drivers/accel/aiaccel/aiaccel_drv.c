@@ -12,6 +12,7 @@
 #include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/pm_runtime.h>
 #include <linux/regmap.h>
 
 #include <drm/drm_accel.h>
@@ -56,6 +57,12 @@ EXPORT_SYMBOL_IF_KUNIT(aiaccel_job_timeout_ms);
 module_param_named(job_timeout_ms, aiaccel_job_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(job_timeout_ms,
 		 "Reset an engine whose job made no progress for this long, ms (default 5000); read at probe");
+
+VISIBLE_IF_KUNIT unsigned int aiaccel_job_max_ms = 120000;
+EXPORT_SYMBOL_IF_KUNIT(aiaccel_job_max_ms);
+module_param_named(job_max_ms, aiaccel_job_max_ms, uint, 0644);
+MODULE_PARM_DESC(job_max_ms,
+		 "Fail a job still running after this long on an engine, ms; 0: no limit (default 120000); read at probe");
 
 bool aiaccel_debug;
 module_param_named(debug, aiaccel_debug, bool, 0644);
@@ -102,6 +109,9 @@ static int aiaccel_ioctl_get_info(struct drm_device *drm, void *data,
 	aiaccel_hw_to_uapi_info(&adev->hw, &info);
 	info.queue_depth = adev->queue_depth;
 	info.mem_used = atomic64_read(&adev->mem_used);
+	info.state = aiaccel_wedged(adev) ? DRM_AIACCEL_STATE_WEDGED : 0;
+	info.job_timeout_ms = adev->job_timeout_ms;
+	info.job_max_ms = adev->job_max_ms;
 
 	if (args->info_size) {
 		ret = copy_struct_to_user(u64_to_user_ptr(args->info_ptr),
@@ -125,16 +135,25 @@ void aiaccel_file_account(struct aiaccel_file *afile, s64 delta)
 	afile->mem_peak = max(afile->mem_peak, afile->mem);
 }
 
-/* TLB invalidation for the address spaces; nothing to do once unplugged. */
+/*
+ * TLB invalidation for the address spaces; nothing to do once unplugged,
+ * nor while the device is powered off or going off (system sleep): the
+ * TLBs lose their contents with the power (hardware.rst, "Power and
+ * clocks"), and the registers must not be written then.
+ */
 static void aiaccel_invalidate_tlb(void *data)
 {
 	struct aiaccel_device *adev = data;
+	struct device *dev = adev->drm.dev;
 	int idx;
 
 	if (!drm_dev_enter(&adev->drm, &idx))
 		return;
-	/* Completes before the write returns (hardware.rst, Device MMU). */
-	regmap_write(adev->regs, AIACCEL_REG_MMU_TLB_INVALIDATE, 1);
+	if (pm_runtime_get_if_active(dev) > 0) {
+		/* Completes before the write returns (hardware.rst, Device MMU). */
+		regmap_write(adev->regs, AIACCEL_REG_MMU_TLB_INVALIDATE, 1);
+		pm_runtime_put_autosuspend(dev);
+	}
 	drm_dev_exit(idx);
 }
 
@@ -255,8 +274,29 @@ static irqreturn_t aiaccel_irq(int irq, void *data)
 			regmap_write(adev->regs, AIACCEL_REG_GLOBAL_ERROR, gerr);
 		}
 	} while (!regmap_read(adev->regs, AIACCEL_REG_IRQ_STATUS, &status) && status);
-	regmap_write(adev->regs, AIACCEL_REG_IRQ_MASK, AIACCEL_IRQ_HANDLED);
+	/* Not if interrupts were turned off meanwhile: see aiaccel_irq_enable(). */
+	guard(spinlock)(&adev->irq_lock);
+	if (adev->irq_on)
+		regmap_write(adev->regs, AIACCEL_REG_IRQ_MASK, AIACCEL_IRQ_HANDLED);
 	return IRQ_HANDLED;
+}
+
+/**
+ * aiaccel_irq_enable() - Turn the device's interrupts on or off.
+ * @adev: The device, powered.
+ * @on: On or off.
+ *
+ * Off, no handler runs any more when this returns, and none re-arms the
+ * mask behind our back.
+ */
+void aiaccel_irq_enable(struct aiaccel_device *adev, bool on)
+{
+	scoped_guard(spinlock_irqsave, &adev->irq_lock) {
+		adev->irq_on = on;
+		regmap_write(adev->regs, AIACCEL_REG_IRQ_MASK, on ? AIACCEL_IRQ_HANDLED : 0);
+	}
+	if (!on && adev->irq > 0)
+		synchronize_irq(adev->irq);
 }
 
 static int aiaccel_hw_init(struct aiaccel_device *adev)
@@ -266,12 +306,8 @@ static int aiaccel_hw_init(struct aiaccel_device *adev)
 	ret = regmap_write(adev->regs, AIACCEL_REG_RESET, AIACCEL_RESET_KEY);
 	if (ret)
 		return ret;
-	return regmap_write(adev->regs, AIACCEL_REG_IRQ_MASK, AIACCEL_IRQ_HANDLED);
-}
-
-static void aiaccel_hw_fini(struct aiaccel_device *adev)
-{
-	regmap_write(adev->regs, AIACCEL_REG_IRQ_MASK, 0);
+	aiaccel_irq_enable(adev, true);
+	return 0;
 }
 
 static int aiaccel_probe(struct platform_device *pdev)
@@ -291,8 +327,15 @@ static int aiaccel_probe(struct platform_device *pdev)
 	adev->regs = regs;
 	adev->queue_depth = READ_ONCE(aiaccel_queue_depth);
 	adev->job_timeout_ms = max(READ_ONCE(aiaccel_job_timeout_ms), 1U);
+	adev->job_max_ms = READ_ONCE(aiaccel_job_max_ms);
+	spin_lock_init(&adev->irq_lock);
+	spin_lock_init(&adev->quarantine_lock);
+	INIT_LIST_HEAD(&adev->quarantine);
 	platform_set_drvdata(pdev, adev);
 	ret = drmm_mutex_init(&adev->drm, &adev->power_lock);
+	if (ret)
+		return ret;
+	ret = drmm_mutex_init(&adev->drm, &adev->reset_lock);
 	if (ret)
 		return ret;
 
@@ -341,13 +384,20 @@ static int aiaccel_probe(struct platform_device *pdev)
 	return 0;
 }
 
+/*
+ * Unplugged, the device file stays usable for what needs no device (closing,
+ * unmapping, dma-buf release), ioctls fail with -ENODEV, and every job ends
+ * with -ENODEV: those in the rings at once, the queued ones as the
+ * schedulers, which outlive the device until the last file is closed,
+ * reach them.
+ */
 static void aiaccel_remove(struct platform_device *pdev)
 {
 	struct aiaccel_device *adev = platform_get_drvdata(pdev);
 
 	drm_dev_unplug(&adev->drm);
 	aiaccel_queues_unplug(adev);
-	aiaccel_hw_fini(adev);
+	aiaccel_pm_fini(adev);
 }
 
 static const struct platform_device_id aiaccel_ids[] = {

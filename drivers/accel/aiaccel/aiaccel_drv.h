@@ -6,6 +6,8 @@
 #define __AIACCEL_DRV_H__
 
 #include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 
 #include <drm/drm_device.h>
@@ -27,11 +29,24 @@ struct regmap;
  * @queue_depth: Jobs each engine queue takes in flight (module parameter
  *	at probe time).
  * @job_timeout_ms: A job making no progress for this long is reset.
+ * @job_max_ms: Longest a job may run on an engine (the engines' watchdog),
+ *	0 for no limit.
+ * @irq_lock: Protects @irq_on and IRQ_MASK against the interrupt handler.
+ * @irq_on: The driver takes interrupts: the handler re-arms IRQ_MASK.
+ * @reset_lock: Serialises engine recovery with system sleep.
+ * @sleeping: The device is in system sleep: recovery must not touch it
+ *	(under @reset_lock).
+ * @wedged: An engine did not come out of reset: no job runs until the
+ *	device is bound again.
+ * @quarantine_lock: Protects @quarantine.
+ * @quarantine: Buffer mappings of jobs an engine may still be using after a
+ *	reset that did not take, kept until the device is reset as a whole.
  * @mem_used: Bytes of the memory budget held by buffers created here.
  * @mem_peak: Highest @mem_used seen.
  * @stats: Device-wide job counters.
  * @power_lock: Serialises power mode changes.
- * @power_mode: &enum drm_aiaccel_power_mode.
+ * @power_mode: &enum drm_aiaccel_power_mode; PERFORMANCE holds a
+ *	runtime-PM reference.
  * @probe_ns: When the device was bound (for power residency).
  * @queues: One per engine.
  * @scheds: The queues' schedulers, the list entities are created with
@@ -44,6 +59,14 @@ struct aiaccel_device {
 	struct aiaccel_hw_info hw;
 	u32 queue_depth;
 	u32 job_timeout_ms;
+	u32 job_max_ms;
+	spinlock_t irq_lock; /* see kernel-doc */
+	bool irq_on;
+	struct mutex reset_lock; /* see kernel-doc */
+	bool sleeping;
+	atomic_t wedged;
+	spinlock_t quarantine_lock; /* see kernel-doc */
+	struct list_head quarantine;
 	atomic64_t mem_used;
 	atomic64_t mem_peak;
 	struct aiaccel_stats stats;
@@ -90,10 +113,19 @@ static inline struct aiaccel_device *to_aiaccel(struct drm_device *drm)
 
 extern bool aiaccel_debug;
 
+static inline bool aiaccel_wedged(struct aiaccel_device *adev)
+{
+	return atomic_read(&adev->wedged);
+}
+
+void aiaccel_irq_enable(struct aiaccel_device *adev, bool on);
+void aiaccel_wedge(struct aiaccel_device *adev, unsigned int engine);
+
 #if IS_ENABLED(CONFIG_KUNIT)
-/* Module parameters a probe reads (queue_depth, job_timeout_ms). */
+/* Module parameters a probe reads (queue_depth, job_timeout_ms, job_max_ms). */
 extern unsigned int aiaccel_queue_depth;
 extern unsigned int aiaccel_job_timeout_ms;
+extern unsigned int aiaccel_job_max_ms;
 #endif
 
 __printf(2, 3)

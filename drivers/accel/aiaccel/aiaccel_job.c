@@ -16,6 +16,7 @@
 #include <linux/bitfield.h>
 #include <linux/dma-resv.h>
 #include <linux/iopoll.h>
+#include <linux/pm_runtime.h>
 #include <linux/regmap.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -46,6 +47,8 @@
  * @ctx: Context the job's time is charged to (alive while unsignalled).
  * @ring_index: Where in the ring the job's entry is.
  * @start_ns: When the engine started the job; 0 while jobs ahead of it run.
+ * @quarantine: Signalled while an engine may still be running the job (a
+ *	reset that did not take): its buffers must outlive the job.
  */
 struct aiaccel_fence {
 	struct dma_fence base;
@@ -53,6 +56,7 @@ struct aiaccel_fence {
 	struct aiaccel_ctx *ctx;
 	u32 ring_index;
 	u64 start_ns;
+	bool quarantine;
 };
 
 /**
@@ -81,6 +85,8 @@ struct aiaccel_event {
  *	scheduler frees a job only after its finished fence has signalled,
  *	so the job outlives its callback.
  * @event: Completion event if asked for, NULL otherwise; DRM's once sent.
+ * @quarantine_link: In adev->quarantine once freed, if an engine may
+ *	still be using its buffers.
  */
 struct aiaccel_job {
 	struct drm_sched_job base;
@@ -94,6 +100,7 @@ struct aiaccel_job {
 	u32 engine;
 	struct dma_fence_cb done_cb;
 	struct aiaccel_event *event;
+	struct list_head quarantine_link;
 };
 
 static struct aiaccel_job *to_job(struct drm_sched_job *sched_job)
@@ -338,9 +345,16 @@ static struct dma_fence *aiaccel_run_job(struct drm_sched_job *sched_job)
 		return ERR_PTR(error);
 	}
 
-	job->engine = q->index;
 	scoped_guard(spinlock_irqsave, &q->lock) {
-		u64 seqno = ++q->emitted;
+		u64 seqno;
+
+		/* Under the lock: aiaccel_wedge() fails what is in the ring. */
+		if (aiaccel_wedged(q->adev)) {
+			error = -EIO;
+			break;
+		}
+		job->engine = q->index;
+		seqno = ++q->emitted;
 
 		dma_fence_init(&f->base, &aiaccel_fence_ops, &q->fence_lock,
 			       q->fence_context, seqno);
@@ -367,6 +381,10 @@ static struct dma_fence *aiaccel_run_job(struct drm_sched_job *sched_job)
 		regmap_write(regs, q_reg(q, AIACCEL_Q_DOORBELL), 1);
 	}
 	drm_dev_exit(idx);
+	if (error) {
+		aiaccel_pm_put(q->adev);
+		return ERR_PTR(error);
+	}
 
 	/* One reference for the scheduler. */
 	return dma_fence_get(&f->base);
@@ -384,6 +402,7 @@ static void queue_program_locked(struct aiaccel_queue *q, u32 head, u32 done_seq
 	regmap_write(regs, q_reg(q, AIACCEL_Q_RING_HEAD), head);
 	regmap_write(regs, q_reg(q, AIACCEL_Q_DONE_SEQNO), done_seqno);
 	regmap_write(regs, q_reg(q, AIACCEL_Q_RING_TAIL), q->tail);
+	regmap_write(regs, q_reg(q, AIACCEL_Q_WATCHDOG_MS), q->adev->job_max_ms);
 	regmap_write(regs, q_reg(q, AIACCEL_Q_CTRL), AIACCEL_Q_CTRL_ENABLE);
 	regmap_write(regs, q_reg(q, AIACCEL_Q_DOORBELL), 1);
 }
@@ -404,26 +423,40 @@ static void queue_reset_locked(struct aiaccel_queue *q)
 
 /*
  * Wait until a reset engine no longer touches memory.  Sleeping, without
- * q->lock: letting go of the job may take the engine a while, and a model
- * engine needs this CPU to do it.
+ * q->lock: letting go of the job takes the engine up to one tile of work
+ * (hardware.rst, "Resets"), and a model engine needs this CPU to do it.
+ *
+ * Return: true once the engine is idle, false if it is still busy after
+ * a second.
  */
-static void queue_wait_reset(struct aiaccel_queue *q)
+static bool queue_wait_reset(struct aiaccel_queue *q)
 {
 	u32 status;
 
-	if (regmap_read_poll_timeout(q->adev->regs, q_reg(q, AIACCEL_Q_STATUS), status,
-				     !(status & AIACCEL_Q_STATUS_BUSY), 100, USEC_PER_SEC))
-		drm_err(&q->adev->drm, "engine %u does not come out of reset\n", q->index);
+	return !regmap_read_poll_timeout(q->adev->regs, q_reg(q, AIACCEL_Q_STATUS), status,
+					 !(status & AIACCEL_Q_STATUS_BUSY), 100, USEC_PER_SEC);
 }
+
+/**
+ * enum aiaccel_recovery - What resetting a hung engine found.
+ * @AIACCEL_RECOVERY_NOT_HUNG: The job completed before the reset.
+ * @AIACCEL_RECOVERY_RESET: The engine was reset and let go of the job.
+ * @AIACCEL_RECOVERY_FAILED: The engine did not come out of reset.
+ */
+enum aiaccel_recovery {
+	AIACCEL_RECOVERY_NOT_HUNG,
+	AIACCEL_RECOVERY_RESET,
+	AIACCEL_RECOVERY_FAILED,
+};
 
 /*
  * The guilty job is the oldest in the ring, the one at HEAD.  Reset the
  * engine, fail that job once the engine has let go of it, and restart the
- * ring just after it: the innocent jobs behind it run as if nothing had
- * happened.  The scheduler is stopped, so nothing is written to the ring
- * meanwhile.
+ * ring just after it: the jobs behind it, which had not started, run as if
+ * nothing had happened.  run_job may write new entries meanwhile (under
+ * q->lock); the reprogrammed TAIL covers them.
  */
-static void queue_recover(struct aiaccel_queue *q, struct aiaccel_job *guilty)
+static enum aiaccel_recovery queue_recover(struct aiaccel_queue *q, struct aiaccel_job *guilty)
 {
 	struct aiaccel_fence *f = guilty->hw_fence;
 	u32 next;
@@ -431,11 +464,17 @@ static void queue_recover(struct aiaccel_queue *q, struct aiaccel_job *guilty)
 	scoped_guard(spinlock_irqsave, &q->lock) {
 		queue_retire_locked(q);
 		if (dma_fence_is_signaled(&f->base))
-			return;
+			return AIACCEL_RECOVERY_NOT_HUNG;
 		queue_reset_locked(q);
 	}
-	queue_wait_reset(q);
+	if (!queue_wait_reset(q))
+		return AIACCEL_RECOVERY_FAILED;
 
+	/*
+	 * Confirmed: no more jobs from the context that hung the engine.
+	 * Banned before its fence signals, which lets its next job go.
+	 */
+	atomic_set(&guilty->ctx->guilty, 1);
 	guard(spinlock_irqsave)(&q->lock);
 	trace_aiaccel_engine_reset(q->index, f->base.seqno);
 	queue_fence_done(q, f, -ETIMEDOUT);
@@ -444,51 +483,105 @@ static void queue_recover(struct aiaccel_queue *q, struct aiaccel_job *guilty)
 	next = q->tail - (u32)(q->emitted - f->base.seqno);
 	queue_program_locked(q, next, lower_32_bits(f->base.seqno));
 	q->resets++;
+	return AIACCEL_RECOVERY_RESET;
 }
 
+/*
+ * Is @job on the engine?  A job whose run_job failed, or is still running,
+ * has no hardware fence yet; one that has completed is not hung either.
+ */
+static bool job_on_engine(struct aiaccel_queue *q, struct aiaccel_job *job)
+{
+	guard(spinlock_irqsave)(&q->lock);
+	return job->hw_fence_live && !dma_fence_is_signaled(&job->hw_fence->base);
+}
+
+static void aiaccel_free_job(struct drm_sched_job *sched_job);
+
+/* Under adev->reset_lock, with the device held awake: is @job hung, and if so, recover. */
+static enum drm_gpu_sched_stat queue_timedout(struct aiaccel_queue *q, struct aiaccel_job *job)
+{
+	struct aiaccel_device *adev = q->adev;
+	u32 progress;
+
+	/* Completed just now, or the engine is still retiring work: not hung. */
+	scoped_guard(spinlock_irqsave, &q->lock)
+		queue_retire_locked(q);
+	if (regmap_read(adev->regs, q_reg(q, AIACCEL_Q_PROGRESS), &progress))
+		progress = q->last_progress;
+	if (dma_fence_is_signaled(&job->hw_fence->base) || progress != q->last_progress) {
+		q->last_progress = progress;
+		return DRM_GPU_SCHED_STAT_NO_HANG;
+	}
+
+	drm_info(&adev->drm, "engine %u: job %llu made no progress in %u ms, resetting the engine\n",
+		 q->index, job->hw_fence->base.seqno, adev->job_timeout_ms);
+	switch (queue_recover(q, job)) {
+	case AIACCEL_RECOVERY_NOT_HUNG:
+		return DRM_GPU_SCHED_STAT_NO_HANG;
+	case AIACCEL_RECOVERY_FAILED:
+		aiaccel_wedge(adev, q->index);
+		break;
+	case AIACCEL_RECOVERY_RESET:
+		regmap_read(adev->regs, q_reg(q, AIACCEL_Q_PROGRESS), &q->last_progress);
+		break;
+	}
+	/*
+	 * The job's fence has signalled: the scheduler, which took it off its
+	 * pending list for us, leaves freeing it to us after a reset.
+	 */
+	aiaccel_free_job(&job->base);
+	return DRM_GPU_SCHED_STAT_RESET;
+}
+
+/*
+ * The scheduler is not stopped around a reset: the reset concerns only
+ * the guilty entry, every other job keeps its place in the ring and its
+ * hardware fence, so there is nothing to take back or resubmit (and a
+ * drm_sched_start() would restart feeding the engines in the middle of a
+ * system suspend).  See design.rst, "Hangs and resets".
+ */
 static enum drm_gpu_sched_stat aiaccel_timedout_job(struct drm_sched_job *sched_job)
 {
 	struct aiaccel_job *job = to_job(sched_job);
 	struct aiaccel_queue *q = to_queue(sched_job->sched);
-	struct drm_sched_job *pending;
-	u32 progress;
+	struct aiaccel_device *adev = q->adev;
+	struct device *dev = adev->drm.dev;
+	enum drm_gpu_sched_stat stat = DRM_GPU_SCHED_STAT_NO_HANG;
 	int idx;
 
-	if (!drm_dev_enter(&q->adev->drm, &idx))
+	if (!drm_dev_enter(&adev->drm, &idx))
 		return DRM_GPU_SCHED_STAT_ENODEV;
+	if (!job_on_engine(q, job))
+		goto out;
 
-	/* Completed just now, or the engine is still retiring ops: not hung. */
-	scoped_guard(spinlock_irqsave, &q->lock)
-		queue_retire_locked(q);
-	if (regmap_read(q->adev->regs, q_reg(q, AIACCEL_Q_PROGRESS), &progress))
-		progress = q->last_progress;
-	if (dma_fence_is_signaled(&job->hw_fence->base) || progress != q->last_progress) {
-		q->last_progress = progress;
-		drm_dev_exit(idx);
-		return DRM_GPU_SCHED_STAT_NO_HANG;
+	mutex_lock(&adev->reset_lock);
+	/*
+	 * A device in system sleep or powered off runs nothing: leave it
+	 * alone and look again later.
+	 */
+	if (!adev->sleeping && pm_runtime_get_if_active(dev) > 0) {
+		stat = queue_timedout(q, job);
+		pm_runtime_put_autosuspend(dev);
 	}
-
-	drm_info(&q->adev->drm, "engine %u: job %llu hung, resetting the engine\n",
-		 q->index, job->hw_fence->base.seqno);
-	drm_sched_stop(&q->sched, sched_job);
-	/* No more jobs from the context that hung the engine. */
-	atomic_set(&job->ctx->guilty, 1);
-	queue_recover(q, job);
-	regmap_read(q->adev->regs, q_reg(q, AIACCEL_Q_PROGRESS), &q->last_progress);
-
-	/* Jobs behind the guilty one are still in the ring: keep their fences. */
-	drm_sched_for_each_pending_job(pending, &q->sched, NULL)
-		if (to_job(pending)->hw_fence_live)
-			pending->s_fence->parent = dma_fence_get(&to_job(pending)->hw_fence->base);
-	drm_sched_start(&q->sched, 0);
+	mutex_unlock(&adev->reset_lock);
+out:
 	drm_dev_exit(idx);
-	return DRM_GPU_SCHED_STAT_RESET;
+	return stat;
 }
 
 static void aiaccel_job_release(struct aiaccel_job *job)
 {
+	struct aiaccel_device *adev = job->ctx ? job->ctx->adev : NULL;
 	unsigned int i;
 
+	if (job->hw_fence_live && job->hw_fence->quarantine) {
+		/* An engine may still be using the buffers: keep them. */
+		job->ctx = NULL;
+		guard(spinlock)(&adev->quarantine_lock);
+		list_add_tail(&job->quarantine_link, &adev->quarantine);
+		return;
+	}
 	for (i = 0; i < job->nr_mappings; i++)
 		aiaccel_gem_mapping_put(job->mappings[i]);
 	kvfree(job->mappings);
@@ -499,11 +592,29 @@ static void aiaccel_job_release(struct aiaccel_job *job)
 	kfree(job);
 }
 
+/**
+ * aiaccel_quarantine_release() - Free the jobs kept for their buffers.
+ * @adev: The device, reset as a whole: no engine touches memory.
+ */
+void aiaccel_quarantine_release(struct aiaccel_device *adev)
+{
+	struct aiaccel_job *job, *tmp;
+	LIST_HEAD(jobs);
+
+	scoped_guard(spinlock, &adev->quarantine_lock)
+		list_splice_init(&adev->quarantine, &jobs);
+	list_for_each_entry_safe(job, tmp, &jobs, quarantine_link) {
+		job->hw_fence->quarantine = false;
+		aiaccel_job_release(job);
+	}
+}
+
 static void aiaccel_ctx_put(struct aiaccel_ctx *ctx);
 
 static void aiaccel_free_job(struct drm_sched_job *sched_job)
 {
 	struct aiaccel_job *job = to_job(sched_job);
+	/* Before the release, which may keep the job in quarantine. */
 	struct aiaccel_ctx *ctx = job->ctx;
 
 	drm_sched_job_cleanup(sched_job);
@@ -567,13 +678,12 @@ int aiaccel_queues_init(struct aiaccel_device *adev)
 			.num_rqs = DRM_SCHED_PRIORITY_COUNT,
 			.credit_limit = adev->queue_depth,
 			.timeout = msecs_to_jiffies(adev->job_timeout_ms),
-			.name = devm_kasprintf(dev, GFP_KERNEL, "aiaccel%u-e%u",
-					       adev->hw.instance, i),
+			/* Fences report it as long as they live: not a devm string. */
+			.name = q->name,
 			.dev = dev,
 		};
 
-		if (!args.name)
-			return -ENOMEM;
+		snprintf(q->name, sizeof(q->name), "aiaccel%u-e%u", adev->hw.instance, i);
 		q->adev = adev;
 		q->index = i;
 		spin_lock_init(&q->fence_lock);
@@ -700,14 +810,13 @@ void aiaccel_queues_resume(struct aiaccel_device *adev)
 }
 
 /**
- * aiaccel_queues_unplug() - The device is going away: stop feeding it.
+ * aiaccel_queues_fail() - Fail every job in the rings.
  * @adev: The device.
- *
- * Stops the schedulers, resets the engines so they no longer touch memory
- * and fails every job still in a ring with -ENODEV.  The schedulers
- * themselves stay until the last file is closed.
+ * @error: The errno the jobs fail with.
+ * @quarantine: The engines may still be running them: keep their buffers
+ *	until the device is reset as a whole.
  */
-void aiaccel_queues_unplug(struct aiaccel_device *adev)
+void aiaccel_queues_fail(struct aiaccel_device *adev, int error, bool quarantine)
 {
 	unsigned int i;
 
@@ -715,14 +824,62 @@ void aiaccel_queues_unplug(struct aiaccel_device *adev)
 		struct aiaccel_queue *q = &adev->queues[i];
 		struct aiaccel_fence *f, *tmp;
 
-		drm_sched_wqueue_stop(&q->sched);
-		scoped_guard(spinlock_irqsave, &q->lock)
-			queue_reset_locked(q);
-		queue_wait_reset(q);
 		guard(spinlock_irqsave)(&q->lock);
-		list_for_each_entry_safe(f, tmp, &q->pending, link)
-			queue_fence_done(q, f, -ENODEV);
+		list_for_each_entry_safe(f, tmp, &q->pending, link) {
+			f->quarantine |= quarantine;
+			queue_fence_done(q, f, error);
+		}
 	}
+}
+
+/* Reset every engine; true once none of them touches memory any more. */
+static bool queues_reset_all(struct aiaccel_device *adev)
+{
+	bool idle = true;
+	unsigned int i;
+
+	for (i = 0; i < adev->hw.num_engines; i++)
+		scoped_guard(spinlock_irqsave, &adev->queues[i].lock)
+			queue_reset_locked(&adev->queues[i]);
+	for (i = 0; i < adev->hw.num_engines; i++)
+		idle &= queue_wait_reset(&adev->queues[i]);
+	return idle;
+}
+
+/**
+ * aiaccel_queues_unplug() - The device is going away: stop it and end
+ * every job.
+ * @adev: The device, unplugged (drm_dev_unplug()): run_job no longer
+ *	reaches the rings, it fails the jobs it gets with -ENODEV.
+ *
+ * Resets the engines, then the whole device if an engine does not stop,
+ * and fails every job in a ring with -ENODEV.  The schedulers keep
+ * running until the last file is closed, so that the jobs still queued
+ * in them end (with -ENODEV) as soon as their dependencies allow, and
+ * closing a file never waits for a device that is gone.
+ */
+void aiaccel_queues_unplug(struct aiaccel_device *adev)
+{
+	struct device *dev = adev->drm.dev;
+	bool stopped = false;
+	int ret;
+
+	/* Registers only with the device awake. */
+	ret = pm_runtime_resume_and_get(dev);
+	if (!ret) {
+		stopped = queues_reset_all(adev);
+		if (!stopped) {
+			regmap_write(adev->regs, AIACCEL_REG_RESET, AIACCEL_RESET_KEY);
+			stopped = queues_reset_all(adev);
+		}
+	}
+	if (!stopped)
+		drm_err(&adev->drm, "engines do not stop: keeping the memory they may use\n");
+	aiaccel_queues_fail(adev, -ENODEV, !stopped);
+	if (stopped)
+		aiaccel_quarantine_release(adev);
+	if (!ret)
+		pm_runtime_put_noidle(dev);
 }
 
 /* --- Contexts ------------------------------------------------------------- */
@@ -788,18 +945,24 @@ static void aiaccel_ctx_put(struct aiaccel_ctx *ctx)
  * @ctx: The context.
  *
  * Jobs still queued in the entities are flushed to the engines, or killed
- * if the process is exiting; jobs already on an engine keep the context
- * alive until they complete.
+ * if the process is exiting or the device is gone (they end with -ESRCH
+ * once their dependencies have signalled: closing never waits for a
+ * device that is gone); jobs already on an engine keep the context alive
+ * until they complete.
  */
 void aiaccel_ctx_close(struct aiaccel_ctx *ctx)
 {
+	bool gone = drm_dev_is_unplugged(&ctx->adev->drm);
 	unsigned int p, e;
 
 	for (p = 0; p < DRM_SCHED_PRIORITY_COUNT; p++) {
 		for (e = 0; e <= AIACCEL_MAX_QUEUES; e++) {
 			if (!ctx->entities[p][e])
 				continue;
-			drm_sched_entity_destroy(ctx->entities[p][e]);
+			if (gone)
+				drm_sched_entity_fini(ctx->entities[p][e]);
+			else
+				drm_sched_entity_destroy(ctx->entities[p][e]);
 			kfree(ctx->entities[p][e]);
 		}
 	}
@@ -1205,6 +1368,8 @@ int aiaccel_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fi
 		return -EPERM;
 	if (atomic_read(&ctx->guilty))
 		return -ECANCELED;
+	if (aiaccel_wedged(adev))
+		return -EIO;
 
 	/* In-syncs first, outside drm_dev_enter(): see submit_in_fences(). */
 	ins = copy_array(args->in_syncs, args->in_sync_count, args->in_sync_stride,

@@ -42,6 +42,7 @@ struct aiaccel_stats {
  * struct aiaccel_queue - One engine, its ring and its scheduler.
  * @adev: The device.
  * @index: Engine number.
+ * @name: The scheduler's name, which its fences report as their timeline.
  * @sched: Scheduler feeding the ring; credit limit = queue_depth.
  * @fence_context: dma_fence context of the hardware fences.
  * @fence_lock: Lock of the hardware fences.
@@ -63,6 +64,7 @@ struct aiaccel_stats {
 struct aiaccel_queue {
 	struct aiaccel_device *adev;
 	unsigned int index;
+	char name[24];
 	struct drm_gpu_scheduler sched;
 	u64 fence_context;
 	spinlock_t fence_lock; /* see kernel-doc */
@@ -114,6 +116,8 @@ void aiaccel_queues_restore(struct aiaccel_device *adev);
 int aiaccel_queues_quiesce(struct aiaccel_device *adev);
 void aiaccel_queues_resume(struct aiaccel_device *adev);
 void aiaccel_queues_irq(struct aiaccel_device *adev, u32 status);
+void aiaccel_queues_fail(struct aiaccel_device *adev, int error, bool quarantine);
+void aiaccel_quarantine_release(struct aiaccel_device *adev);
 #if IS_ENABLED(CONFIG_KUNIT)
 int aiaccel_queue_set_seqno(struct aiaccel_queue *q, u64 seqno);
 #endif

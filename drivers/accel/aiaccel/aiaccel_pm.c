@@ -11,10 +11,17 @@
  *
  * System suspend stops feeding the engines, waits for the jobs on them,
  * powers off; resume powers on and lets the schedulers go on with the
- * queued jobs.
+ * queued jobs.  Engine recovery (the scheduler's timeout handler) and
+ * system sleep exclude each other through adev->reset_lock: recovery
+ * leaves a sleeping device alone.
+ *
+ * Interrupts are off while the device is powered off: no handler reads
+ * the registers of a powered-off domain.
  *
  * Power modes (DRM_IOCTL_AIACCEL_POWER, sysfs power_mode) choose the
- * clock level and whether the device may power off when idle.
+ * clock level and whether the device may power off when idle:
+ * PERFORMANCE holds a runtime-PM reference of its own, so the
+ * administrator's power/control stays what the administrator wrote.
  */
 
 #include <linux/pm_runtime.h>
@@ -70,6 +77,7 @@ static void power_on(struct aiaccel_device *adev)
 	regmap_write(adev->regs, AIACCEL_REG_CLOCK_LEVEL,
 		     aiaccel_pm_clock_level(adev->power_mode, adev->hw.clock_levels));
 	aiaccel_queues_restore(adev);
+	aiaccel_irq_enable(adev, true);
 }
 
 static int aiaccel_runtime_suspend(struct device *dev)
@@ -77,6 +85,7 @@ static int aiaccel_runtime_suspend(struct device *dev)
 	struct aiaccel_device *adev = dev_get_drvdata(dev);
 
 	/* No job holds a reference: every queue is idle. */
+	aiaccel_irq_enable(adev, false);
 	regmap_write(adev->regs, AIACCEL_REG_POWER_CTRL, AIACCEL_POWER_OFF);
 	trace_aiaccel_power(false, adev->power_mode);
 	aiaccel_event(adev, "powered off\n");
@@ -103,7 +112,10 @@ static int aiaccel_system_suspend(struct device *dev)
 		aiaccel_queues_resume(adev);
 		return ret;
 	}
-	ret = pm_runtime_force_suspend(dev);
+	scoped_guard(mutex, &adev->reset_lock) {
+		ret = pm_runtime_force_suspend(dev);
+		adev->sleeping = !ret;
+	}
 	if (ret)
 		aiaccel_queues_resume(adev);
 	return ret;
@@ -114,7 +126,10 @@ static int aiaccel_system_resume(struct device *dev)
 	struct aiaccel_device *adev = dev_get_drvdata(dev);
 	int ret;
 
-	ret = pm_runtime_force_resume(dev);
+	scoped_guard(mutex, &adev->reset_lock) {
+		ret = pm_runtime_force_resume(dev);
+		adev->sleeping = false;
+	}
 	aiaccel_queues_resume(adev);
 	return ret;
 }
@@ -136,8 +151,11 @@ int aiaccel_pm_set_mode(struct aiaccel_device *adev, u32 mode)
 	struct device *dev = adev->drm.dev;
 	int ret;
 
+	u32 old;
+
 	guard(mutex)(&adev->power_lock);
-	if (mode == adev->power_mode)
+	old = adev->power_mode;
+	if (mode == old)
 		return 0;
 
 	/* Apply the clock now if powered; power_on() applies it otherwise. */
@@ -147,11 +165,12 @@ int aiaccel_pm_set_mode(struct aiaccel_device *adev, u32 mode)
 	adev->power_mode = mode;
 	regmap_write(adev->regs, AIACCEL_REG_CLOCK_LEVEL,
 		     aiaccel_pm_clock_level(mode, adev->hw.clock_levels));
-	if (mode == DRM_AIACCEL_POWER_PERFORMANCE)
-		pm_runtime_forbid(dev);
-	else
-		pm_runtime_allow(dev);
-	pm_runtime_put_autosuspend(dev);
+	/* PERFORMANCE keeps the reference just taken: the device stays on. */
+	if (mode != DRM_AIACCEL_POWER_PERFORMANCE) {
+		if (old == DRM_AIACCEL_POWER_PERFORMANCE)
+			pm_runtime_put_noidle(dev);
+		pm_runtime_put_autosuspend(dev);
+	}
 	aiaccel_event(adev, "power mode %u, %u MHz\n", mode, clock_mhz(adev, mode));
 	return 0;
 }
@@ -171,6 +190,23 @@ int aiaccel_pm_init(struct aiaccel_device *adev)
 	pm_runtime_set_autosuspend_delay(dev, AIACCEL_AUTOSUSPEND_MS);
 	pm_runtime_use_autosuspend(dev);
 	return devm_pm_runtime_set_active_enabled(dev);
+}
+
+/**
+ * aiaccel_pm_fini() - The device is going away: interrupts off, power off.
+ * @adev: The device, with every job ended (aiaccel_queues_unplug()).
+ */
+void aiaccel_pm_fini(struct aiaccel_device *adev)
+{
+	struct device *dev = adev->drm.dev;
+
+	/* IRQ_MASK is always on: fine whether the device is powered or not. */
+	aiaccel_irq_enable(adev, false);
+	scoped_guard(mutex, &adev->power_lock)
+		if (adev->power_mode == DRM_AIACCEL_POWER_PERFORMANCE)
+			pm_runtime_put_noidle(dev);
+	/* Now rather than after the autosuspend delay: runtime PM ends with the device. */
+	pm_runtime_suspend(dev);
 }
 
 /**

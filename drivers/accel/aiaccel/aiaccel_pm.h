@@ -17,6 +17,7 @@ extern const struct dev_pm_ops aiaccel_pm_ops;
 u32 aiaccel_pm_clock_level(u32 mode, u32 levels);
 bool aiaccel_pm_mode_valid(u32 mode);
 int aiaccel_pm_init(struct aiaccel_device *adev);
+void aiaccel_pm_fini(struct aiaccel_device *adev);
 int aiaccel_pm_set_mode(struct aiaccel_device *adev, u32 mode);
 void aiaccel_pm_residency(struct aiaccel_device *adev, u64 *active_ns, u64 *suspended_ns);
 int aiaccel_pm_get(struct aiaccel_device *adev);

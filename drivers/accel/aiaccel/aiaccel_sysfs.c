@@ -85,6 +85,12 @@ static ssize_t resets_show(struct device *dev, struct device_attribute *attr, ch
 }
 static DEVICE_ATTR_RO(resets);
 
+static ssize_t wedged_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", aiaccel_wedged(dev_adev(dev)));
+}
+static DEVICE_ATTR_RO(wedged);
+
 static ssize_t power_state_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%s\n", pm_runtime_suspended(dev) ? "off" : "on");
@@ -117,6 +123,7 @@ static struct attribute *aiaccel_attrs[] = {
 	&dev_attr_mem_used.attr,
 	&dev_attr_engine_busy_us.attr,
 	&dev_attr_resets.attr,
+	&dev_attr_wedged.attr,
 	&dev_attr_power_state.attr,
 	&dev_attr_power_mode.attr,
 	NULL

@@ -80,7 +80,26 @@ struct drm_aiaccel_info {
 	__u32 instance;
 	/** @pad: Always zero. */
 	__u32 pad;
+	/** @state: Mask of DRM_AIACCEL_STATE_* bits. */
+	__u64 state;
+	/**
+	 * @job_timeout_ms: A job whose engine makes no progress for this
+	 * long is reset and fails with -ETIMEDOUT.
+	 */
+	__u32 job_timeout_ms;
+	/**
+	 * @job_max_ms: A job still running after this long on an engine
+	 * fails with -ETIMEDOUT, however well it progresses; 0 for no limit.
+	 */
+	__u32 job_max_ms;
 };
+
+/**
+ * DRM_AIACCEL_STATE_WEDGED - An engine did not come out of reset.  Every
+ * job fails with -EIO until the device is unbound and bound again (a
+ * WEDGED=rebind uevent said so).
+ */
+#define DRM_AIACCEL_STATE_WEDGED	(1ULL << 0)
 
 /**
  * struct drm_aiaccel_get_info - Argument of %DRM_IOCTL_AIACCEL_GET_INFO.
@@ -367,10 +386,12 @@ struct drm_aiaccel_event_job {
 	 * @status: 0, or the negative errno the job failed with, which is
 	 * also the error of its out-fences: -EINVAL for an op the device
 	 * rejected, -EFAULT for an MMU fault, -ETIMEDOUT for a job that hung
-	 * and was reset (or overran the device's watchdog), -EIO for any
-	 * other device error, -ECANCELED for a job of a banned file that
-	 * never ran, -ESRCH for a job dropped when its file was closed
-	 * before it ran, -ENODEV when the device went away.
+	 * and was reset or ran longer than &drm_aiaccel_info.job_max_ms,
+	 * -EIO for any other device error and for every job of a wedged
+	 * device, -ECANCELED for a job of a banned file that never ran,
+	 * -ESRCH for a job dropped when its file was closed before it ran
+	 * (also when the device had gone away), -ENODEV for a job the device
+	 * went away under.
 	 */
 	__s32 status;
 	/** @engine: Engine that ran the job; ~0 if it never ran. */
@@ -391,8 +412,9 @@ struct drm_aiaccel_event_job {
  * (without WAIT_FOR_SUBMIT); -ENOENT for an unknown buffer or syncobj
  * handle; -EFAULT for an unreadable array; -EPERM for HIGH priority
  * without CAP_SYS_NICE; -ECANCELED once the file has been banned for a job
- * that hung the device; -ETIME if WAIT_FOR_SUBMIT waited 5 s in vain;
- * -ENOMEM.
+ * that hung the device; -EIO once the device is wedged
+ * (%DRM_AIACCEL_STATE_WEDGED); -ENODEV once it has gone away; -ETIME if
+ * WAIT_FOR_SUBMIT waited 5 s in vain; -ENOMEM.
  */
 #define DRM_IOCTL_AIACCEL_SUBMIT \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_AIACCEL_SUBMIT, struct drm_aiaccel_submit)
