@@ -3,7 +3,7 @@
 #
 # build-all.sh [check|run]: everything a guest run needs: the test kernel
 # and modules, the guest root, libaidrv and its tools, and (for check) the
-# IGT tests and the library's guest tests.
+# IGT tests, the library's guest tests and the ONNX conformance cases.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -16,4 +16,10 @@ if [ "${1:-check}" = check ]; then
 	if grep -q '^guest-tests:' "$AIACCEL_TOP/libaidrv/Makefile"; then
 		make -s -C "$AIACCEL_TOP/libaidrv" O="$BUILD_DIR/libaidrv" guest-tests
 	fi
+	# ONNX's node tests, imported for the guest's conformance stage.  A
+	# failure here is counted by "onnx-conformance.py compare", not fatal
+	# to the other suites.
+	need_pkgs python3-onnx python3-numpy libonnx-testdata
+	/usr/bin/python3 "$AIACCEL_TOP/scripts/onnx-conformance.py" prepare \
+		"$BUILD_DIR/onnx-conformance" >&2 || log "preparing the ONNX conformance cases failed"
 fi

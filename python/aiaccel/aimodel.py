@@ -89,6 +89,22 @@ def scale_value(mult, shift):
     return math.ldexp(mult, shift - 31)
 
 
+def mbqm(x, mult, shift):
+    """The ISA's MultiplyByQuantizedMultiplier on one int32, exactly as
+    isa.rst ("Requantisation") spells it out, in Python integers."""
+    left, right = max(shift, 0), max(-shift, 0)
+    x1 = min(max(x << left, INT32_MIN), INT32_MAX)
+    p = x1 * mult
+    nudge = (1 << 30) if p >= 0 else 1 - (1 << 30)
+    q = p + nudge
+    r = q >> 31 if q >= 0 else -((-q) >> 31)       # C division by 2^31
+    if right == 0:
+        return r
+    mask = (1 << right) - 1
+    threshold = (mask >> 1) + (1 if r < 0 else 0)
+    return (r >> right) + (1 if (r & mask) > threshold else 0)
+
+
 def crc32(data):
     return zlib.crc32(data) & 0xFFFFFFFF
 
