@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # "make check", guest part: IGT tests through igt_runner, then the library
 # tests, then the ONNX conformance cases (guest/onnx-stage.sh; the host
-# compares their outputs).  Counts go to /results/*.counts.
+# compares their outputs) and the Python binding's tests.  Counts go to /results/*.counts.
 source /aiaccel/guest/lib.sh
 
 load_driver || exit 1
@@ -24,6 +24,13 @@ fi
 
 source /aiaccel/guest/onnx-stage.sh
 onnx_stage
+
+# The Python binding of libaidrv against the driver.
+stamp "python binding tests"
+PYTHONDONTWRITEBYTECODE=1 AIDRV_LIBRARY=$BUILD/libaidrv/libaidrv.so.1 \
+	AIACCEL_FASHION_TESTSET=$BUILD/demo/fashion-test.bin \
+	python3 /aiaccel/python/tests/run.py guest /results/python.counts >/results/python.log 2>&1
+grep -E '^(FAIL|ERROR):|passed, .* failed$' /results/python.log
 
 unload_driver || { echo "cannot unload the driver"; exit 1; }
 exit 0

@@ -3,9 +3,9 @@
 #
 # check.sh: "make check".  Runs every suite even when an earlier one fails,
 # then sums them: KUnit (UML), host-side tests, and in the guest the IGT
-# tests, the library tests, the ONNX conformance cases and the kernel-log
-# gate.  Ends with one line "N passed, N failed"; exits non-zero if
-# anything failed or did not run.
+# tests, the library tests, the ONNX conformance cases, the Python
+# binding's tests and the kernel-log gate.  Ends with one line "N passed,
+# N failed"; exits non-zero if anything failed or did not run.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -15,7 +15,7 @@ start=$(date +%s)
 suites=kunit,host,lint,igt,dmesg,sleep
 # The library's guest suite counts once it exists.
 grep -q '^guest-tests:' "$AIACCEL_TOP/libaidrv/Makefile" && suites=kunit,host,lint,igt,lib,dmesg,sleep
-suites=${suites/,dmesg/,onnx,dmesg}
+suites=${suites/,dmesg/,onnx,python,dmesg}
 
 log "== KUnit"
 "$AIACCEL_TOP/scripts/kunit.sh" >/dev/null || true
