@@ -26,7 +26,7 @@ help:
 	@echo "                  build aiaccel.ko and aiaccel_sim.ko out of tree"
 	@echo "make checkpatch   checkpatch.pl --strict on the kernel sources"
 	@echo "make lib igt      userspace only, into build/"
-	@echo "make fashion-model  retrain the Fashion-MNIST demo (PyTorch, ~4 min)"
+	@echo "make fashion-model  retrain the Fashion-MNIST demo (PyTorch, ~3 min)"
 
 run:
 	$(SCRIPTS)/run.sh
