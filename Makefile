@@ -7,7 +7,8 @@ TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 SCRIPTS := $(TOP)/scripts
 
 .PHONY: all run check kunit host-tests kernel guest-root lib igt guest-check \
-	bench bench-model install module checkpatch clean distclean help
+	bench bench-model install module checkpatch clean distclean help \
+	fashion-model
 
 all: lib igt
 
@@ -25,9 +26,14 @@ help:
 	@echo "                  build aiaccel.ko and aiaccel_sim.ko out of tree"
 	@echo "make checkpatch   checkpatch.pl --strict on the kernel sources"
 	@echo "make lib igt      userspace only, into build/"
+	@echo "make fashion-model  retrain the Fashion-MNIST demo (PyTorch, ~3 min)"
 
 run:
 	$(SCRIPTS)/run.sh
+
+# Reproducible (seeded, one thread): demo/train_fashion.py.
+fashion-model:
+	$(MAKE) -C demo fashion
 
 check:
 	$(SCRIPTS)/check.sh

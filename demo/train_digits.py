@@ -37,38 +37,19 @@ machine produce the same files.
 import argparse
 import math
 import os
-import struct
 import sys
-import zlib
 
 import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "python"))
+from aiaccel.aimodel import (  # noqa: E402
+    INT32_MAX, INT32_MIN, OP_CONV2D, OP_GEMM, OP_MAXPOOL, ModelWriter,
+    fnv1a64, quantize_multiplier, write_dataset)
+
 SEED = 20261127
-
-# Model file format, version 1 (model-format.rst).
-MODEL_MAGIC = b"AIACCMDL"
-MODEL_VERSION = 1
-HEADER_SIZE = 64
-TENSOR_SIZE = 32
-LAYER_SIZE = 128
-
-# Test-set file format, version 1 (model-format.rst).
-DATASET_MAGIC = b"AIACCDS\0"
-DATASET_VERSION = 1
-DATASET_HEADER_SIZE = 32
-
-# ISA opcodes and flags (include/uapi/drm/aiaccel_isa.h).
-OP_GEMM = 0x10
-OP_CONV2D = 0x11
-OP_MAXPOOL = 0x13
-F_PER_CHANNEL = 1 << 0
-F_BIAS = 1 << 1
-
-INT32_MIN = -(1 << 31)
-INT32_MAX = (1 << 31) - 1
-
 
 # ---------------------------------------------------------------------------
 # Float network
@@ -176,27 +157,6 @@ def train(net, x, y, rng, epochs=60, batch=32, lr=3e-3, wd=1e-4):
 
 # ---------------------------------------------------------------------------
 # Quantisation, as TFLite does it
-
-
-def quantize_multiplier(real):
-    """A positive real scale as the ISA's (multiplier, shift) pair.
-
-    TFLite's QuantizeMultiplier: real = q * 2^shift with q in [0.5, 1),
-    multiplier = round(q * 2^31) (half away from zero), so that
-    real ~= multiplier * 2^(shift - 31) with multiplier in [2^30, 2^31).
-    """
-    if real <= 0:
-        return 0, 0
-    q, shift = math.frexp(real)
-    q_fixed = int(math.floor(q * (1 << 31) + 0.5))
-    if q_fixed == (1 << 31):
-        q_fixed //= 2
-        shift += 1
-    if shift < -31:
-        return 0, 0
-    if shift > 30:
-        return INT32_MAX, 30
-    return q_fixed, shift
 
 
 def quantize_weights_per_channel(w):
@@ -338,130 +298,30 @@ class QModel:
 # Files
 
 
-def crc32(data):
-    return zlib.crc32(data) & 0xFFFFFFFF
-
-
-def pack_tensor(dims, zp, scale):
-    mult, shift = quantize_multiplier(scale)
-    d = list(dims) + [0] * (3 - len(dims))
-    return struct.pack("<4I3iI", len(dims), d[0], d[1], d[2], zp, mult, shift, 0)
-
-
-class Blobs:
-    """The data section: every blob 8-byte aligned, in order of addition."""
-
-    def __init__(self):
-        self.data = bytearray()
-
-    def add(self, raw):
-        while len(self.data) % 8:
-            self.data.append(0)
-        off = len(self.data)
-        self.data += raw
-        return off, len(raw)
-
-
-def pack_layer(op, flags, inp, inp2, out, weights=(0, 0), bias=(0, 0),
-               quant=(0, 0), k=(0, 0), stride=(0, 0), dilation=(0, 0),
-               pad=(0, 0, 0, 0), weight_zp=0, act=(0, 0), mode=0,
-               left_shift=0, requant=((0, 0), (0, 0), (0, 0))):
-    rec = struct.pack(
-        "<HHIIIII" "6I" "10I" "4i" "6i",
-        op, 0, flags, inp, inp2, out, mode,
-        weights[0], weights[1], bias[0], bias[1], quant[0], quant[1],
-        k[0], k[1], stride[0], stride[1], dilation[0], dilation[1],
-        pad[0], pad[1], pad[2], pad[3],
-        weight_zp, act[0], act[1], left_shift,
-        requant[0][0], requant[0][1], requant[1][0], requant[1][1],
-        requant[2][0], requant[2][1])
-    assert len(rec) == LAYER_SIZE
-    return rec
-
-
-def quant_blob(quant):
-    return b"".join(struct.pack("<ii", m, s) for m, s in quant)
-
-
 def write_model(qm, path):
     (s1, zp1), (s2, zp2), (s3, zp3) = qm.act
     conv_c = qm.w1.shape[0]
     hidden = qm.w2.shape[0]
-    tensors = [
-        pack_tensor((8, 8, 1), qm.in_zp, qm.in_scale),     # 0: input
-        pack_tensor((8, 8, conv_c), zp1, s1),              # 1: conv out
-        pack_tensor((4, 4, conv_c), zp1, s1),              # 2: pool out
-        pack_tensor((hidden,), zp2, s2),                   # 3: fc1 out
-        pack_tensor((10,), zp3, s3),                       # 4: logits
-    ]
-    blobs = Blobs()
+    w = ModelWriter()
+    t_in = w.tensor((8, 8, 1), qm.in_zp, qm.in_scale)
+    t_conv = w.tensor((8, 8, conv_c), zp1, s1)
+    t_pool = w.tensor((4, 4, conv_c), zp1, s1)
+    t_fc1 = w.tensor((hidden,), zp2, s2)
+    t_out = w.tensor((10,), zp3, s3)
 
     def int8(a):
         return a.astype(np.int8).tobytes()
 
-    def int32(a):
-        return a.astype("<i4").tobytes()
-
-    pc = F_PER_CHANNEL | F_BIAS
-    layers = [
-        pack_layer(OP_CONV2D, pc, 0, 0, 1,
-                   weights=blobs.add(int8(qm.w1)), bias=blobs.add(int32(qm.b1)),
-                   quant=blobs.add(quant_blob(qm.q1)),
-                   k=(3, 3), stride=(1, 1), dilation=(1, 1), pad=(1, 1, 1, 1),
-                   act=(zp1, 127)),
-        pack_layer(OP_MAXPOOL, 0, 1, 0, 2,
-                   k=(2, 2), stride=(2, 2), act=(-128, 127)),
-        pack_layer(OP_GEMM, pc, 2, 0, 3,
-                   weights=blobs.add(int8(qm.w2)), bias=blobs.add(int32(qm.b2)),
-                   quant=blobs.add(quant_blob(qm.q2)), act=(zp2, 127)),
-        pack_layer(OP_GEMM, pc, 3, 0, 4,
-                   weights=blobs.add(int8(qm.w3)), bias=blobs.add(int32(qm.b3)),
-                   quant=blobs.add(quant_blob(qm.q3)), act=(-128, 127)),
-    ]
-    while len(blobs.data) % 8:
-        blobs.data.append(0)
-
-    tensors_off = HEADER_SIZE
-    layers_off = tensors_off + TENSOR_SIZE * len(tensors)
-    data_off = layers_off + LAYER_SIZE * len(layers)
-    size = data_off + len(blobs.data)
-
-    def header(crc):
-        return MODEL_MAGIC + struct.pack(
-            "<IIQIIIIIIIIII", MODEL_VERSION, HEADER_SIZE, size, crc,
-            len(tensors), len(layers), 0, 4,
-            tensors_off, layers_off, data_off, len(blobs.data), 0)
-
-    body = b"".join(tensors) + b"".join(layers) + bytes(blobs.data)
-    crc = crc32(header(0) + body)
-    out = header(crc) + body
-    assert len(out) == size
-    with open(path, "wb") as f:
-        f.write(out)
-    return size
-
-
-def write_dataset(images, labels, path):
-    count, image_size = images.shape
-
-    def header(crc):
-        return DATASET_MAGIC + struct.pack(
-            "<IIIIII", DATASET_VERSION, DATASET_HEADER_SIZE, count,
-            image_size, 10, crc)
-
-    body = images.astype(np.int8).tobytes() + labels.astype(np.uint8).tobytes()
-    crc = crc32(header(0) + body)
-    with open(path, "wb") as f:
-        f.write(header(crc) + body)
-    return DATASET_HEADER_SIZE + len(body)
-
-
-def fnv1a64(data):
-    h = 0xCBF29CE484222325
-    for b in data:
-        h ^= b
-        h = (h * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return h
+    w.layer(OP_CONV2D, t_in, t_conv, weights=int8(qm.w1), bias=qm.b1,
+            quant=qm.q1, k=(3, 3), stride=(1, 1), dilation=(1, 1),
+            pad=(1, 1, 1, 1), act=(zp1, 127))
+    w.layer(OP_MAXPOOL, t_conv, t_pool, k=(2, 2), stride=(2, 2),
+            act=(-128, 127))
+    w.layer(OP_GEMM, t_pool, t_fc1, weights=int8(qm.w2), bias=qm.b2,
+            quant=qm.q2, act=(zp2, 127))
+    w.layer(OP_GEMM, t_fc1, t_out, weights=int8(qm.w3), bias=qm.b3,
+            quant=qm.q3, act=(-128, 127))
+    return w.write(path, t_in, t_out)
 
 
 def main():
@@ -505,7 +365,9 @@ def main():
     test_path = os.path.join(args.out, "digits-test.bin")
     exp_path = os.path.join(args.out, "digits.expected")
     msize = write_model(qm, model_path)
-    tsize = write_dataset(q_test.reshape(len(y_test), -1), y_test, test_path)
+    tsize = write_dataset(test_path, q_test.astype(np.int8).tobytes(),
+                          len(y_test), 64, y_test.astype(np.uint8).tobytes(),
+                          10)
     out_bytes = logits.astype(np.int8).tobytes()
     with open(exp_path, "w") as f:
         f.write("# Written by demo/train_digits.py: its integer simulation of\n"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # "make bench", guest part: every benchmark program in $BUILD/bench
-# (bench_*), one after the other.  Figures go to /results/bench.txt; they
+# (bench_*), one after the other, then the demo networks through
+# aidrv-run --bench.  Figures go to /results/bench.txt; they
 # are never pass/fail.  The plan fails only if a benchmark cannot run.
 source /aiaccel/guest/lib.sh
 
@@ -36,6 +37,25 @@ for b in "$BUILD"/bench/bench_*; do
 	fi
 	stamp "$name done"
 done
+# The demo networks through aidrv-run's benchmark mode: the latency of
+# one 64-image job, and the throughput of the whole test set pipelined.
+if [ -z "$AIACCEL_FILTER" ] || [[ aidrv-run =~ $AIACCEL_FILTER ]]; then
+	found=1
+	echo "## aidrv-run --bench" >>/results/bench.txt
+	for net in "digits $AIACCEL/demo/digits-test.bin" "fashion $BUILD/demo/fashion-test.bin"; do
+		set -- $net
+		stamp "aidrv-run --bench $1"
+		for args in "-n 64 -b 64 --repeat 20" "--repeat 3"; do
+			echo "### $1: aidrv-run --bench $args" >>/results/bench.txt
+			# shellcheck disable=SC2086 # one option per word
+			if ! "$BUILD/libaidrv/aidrv-run" -q --bench $args \
+				"$AIACCEL/demo/$1.aimodel" "$2" >>/results/bench.txt 2>&1; then
+				echo "## aidrv-run --bench $1 FAILED" >>/results/bench.txt
+				status=1
+			fi
+		done
+	done
+fi
 if [ "$found" -eq 0 ]; then
 	echo "no benchmark in $BUILD/bench" | tee -a /results/bench.txt
 	status=1

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # "make check", guest part: IGT tests through igt_runner, then the library
-# tests.  Counts go to /results/*.counts as "failed passed".
+# tests, then the ONNX conformance cases (guest/onnx-stage.sh; the host
+# compares their outputs) and the Python binding's tests.  Counts go to /results/*.counts.
 source /aiaccel/guest/lib.sh
 
 load_driver || exit 1
@@ -20,6 +21,16 @@ igt_runner --overwrite --multiple-mode --piglit-style-dmesg --dmesg-warn-level=4
 if [ -x "$BUILD/libaidrv/tests/run-guest-tests.sh" ]; then
 	"$BUILD/libaidrv/tests/run-guest-tests.sh" /results/libaidrv
 fi
+
+source /aiaccel/guest/onnx-stage.sh
+onnx_stage
+
+# The Python binding of libaidrv against the driver.
+stamp "python binding tests"
+PYTHONDONTWRITEBYTECODE=1 AIDRV_LIBRARY=$BUILD/libaidrv/libaidrv.so.1 \
+	AIACCEL_FASHION_TESTSET=$BUILD/demo/fashion-test.bin \
+	python3 /aiaccel/python/tests/run.py guest /results/python.counts >/results/python.log 2>&1
+grep -E '^(FAIL|ERROR):|passed, .* failed$' /results/python.log
 
 unload_driver || { echo "cannot unload the driver"; exit 1; }
 exit 0

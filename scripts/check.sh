@@ -3,8 +3,9 @@
 #
 # check.sh: "make check".  Runs every suite even when an earlier one fails,
 # then sums them: KUnit (UML), host-side tests, and in the guest the IGT
-# tests, the library tests and the kernel-log gate.  Ends with one line
-# "N passed, N failed"; exits non-zero if anything failed or did not run.
+# tests, the library tests, the ONNX conformance cases, the Python
+# binding's tests and the kernel-log gate.  Ends with one line "N passed,
+# N failed"; exits non-zero if anything failed or did not run.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -14,6 +15,7 @@ start=$(date +%s)
 suites=kunit,host,lint,igt,dmesg,sleep
 # The library's guest suite counts once it exists.
 grep -q '^guest-tests:' "$AIACCEL_TOP/libaidrv/Makefile" && suites=kunit,host,lint,igt,lib,dmesg,sleep
+suites=${suites/,dmesg/,onnx,python,dmesg}
 
 log "== KUnit"
 "$AIACCEL_TOP/scripts/kunit.sh" >/dev/null || true
@@ -34,6 +36,11 @@ if "$AIACCEL_TOP/scripts/build-all.sh" check; then
 		cp "$RESULTS_DIR/guest/igt/results.json" "$RESULTS_DIR/igt/results.json"
 	fi
 	tail -n 5 "$RESULTS_DIR/guest-console.log" | sed 's/^/  /'
+
+	log "== ONNX conformance (outputs from the guest against ONNX's)"
+	/usr/bin/python3 "$AIACCEL_TOP/scripts/onnx-conformance.py" compare \
+		"$BUILD_DIR/onnx-conformance" "$RESULTS_DIR/guest/onnx" "$RESULTS_DIR" |
+		sed 's/^/  /' || true
 else
 	log "building for the guest failed"
 fi

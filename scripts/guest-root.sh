@@ -14,6 +14,10 @@ packages=(
 	igt-gpu-tools-tests
 	libcmocka0
 	valgrind
+	# The Python binding of libaidrv (python/aiaccel/aidrv.py) and its
+	# tests: ctypes is in the standard library, arrays come from numpy.
+	python3-minimal
+	python3-numpy
 )
 bootstrap=$AIACCEL_TOP/guest/bootstrap-init
 key=$(cat "$0" "$bootstrap" | sha256sum | cut -c1-12)

@@ -3,7 +3,8 @@
 #
 # harness-selftest.sh: the gates of "make check" must be able to fail.
 # Feeds scripts/summary.py made-up results (a failing IGT subtest, a
-# dmesg-warn, a missing suite, a failed sleep stage) and the kernel-log
+# dmesg-warn, a missing suite, a failed sleep stage, a failed ONNX
+# conformance case) and the kernel-log
 # pattern list typical reports, and checks each is caught.  Prints
 # "N passed, N failed".
 
@@ -58,6 +59,15 @@ echo "0 1" >"$tmp/ok/guest/sleep.counts"
 check "a failed sleep stage fails the run" 1 summary "$tmp/ok" kunit,sleep
 echo '{"tests": {}}' >"$tmp/ok/igt/results.json"
 check "no IGT subtest at all fails the run" 1 summary "$tmp/ok" igt
+echo "7 0 6 1 26" >"$tmp/ok/onnx.counts"	# passed failed exact onestep skipped
+check "ONNX conformance counts" 0 summary "$tmp/ok" kunit,onnx
+cp "$tmp/out" "$tmp/onnx.out"
+check "ONNX passes are summed" 0 grep -qx '12 passed, 0 failed' "$tmp/onnx.out"
+echo "6 1 6 0 26" >"$tmp/ok/onnx.counts"
+check "a failed ONNX case fails the run" 1 summary "$tmp/ok" kunit,onnx
+rm "$tmp/ok/onnx.counts"
+check "missing ONNX results fail the run" 1 summary "$tmp/ok" onnx
+check "missing Python binding results fail the run" 1 summary "$tmp/ok" python
 
 # Reports the kernel-log gate must catch, and lines it must let through.
 while IFS= read -r line; do

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # host-tests.sh: the tests that need no kernel: the IGT compat library's
-# protocol self-test and libaidrv's pure parts.  Each prints
+# protocol self-test, libaidrv's pure parts, and the Python modules (the
+# model writer, the ONNX importer).  Each prints
 # "N passed, N failed"; the sum goes to $RESULTS_DIR/host.counts.
 
 . "$(dirname "$0")/lib.sh"
@@ -47,6 +48,15 @@ if [ -f "$AIACCEL_TOP/libaidrv/tests/Makefile" ]; then
 	run_suite "libaidrv (host)" make -s -C "$AIACCEL_TOP/libaidrv/tests" \
 		O="$BUILD_DIR/libaidrv-tests" check
 fi
+
+# The .aimodel writer, the ONNX importer and the conformance checker, run
+# through libaidrv's CPU reference (the shared library, as the binding
+# loads it).
+need_pkgs python3-onnx python3-numpy libonnx-testdata
+make -s -C "$AIACCEL_TOP/libaidrv" O="$BUILD_DIR/libaidrv" >/dev/null
+run_suite "Python (writer, importer)" env PYTHONDONTWRITEBYTECODE=1 \
+	AIDRV_LIBRARY="$BUILD_DIR/libaidrv/libaidrv.so.1" \
+	/usr/bin/python3 "$AIACCEL_TOP/python/tests/run.py" host
 
 echo "$total_pass $total_fail" >"$RESULTS_DIR/host.counts"
 [ "$total_fail" -eq 0 ]

@@ -59,6 +59,15 @@ def dmesg():
     return int(passed), int(failed), ""
 
 
+def onnx():
+    """scripts/onnx-conformance.py compare: passed failed exact onestep skipped."""
+    path = os.path.join(results, "onnx.counts")
+    with open(path) as f:
+        passed, failed, exact, onestep, skipped = (int(x) for x in f.read().split()[:5])
+    return passed, failed, (f" ({exact} exact, {onestep} within one step, "
+                            f"{skipped} skipped: see onnx-report.txt)")
+
+
 SUITES = {
     "kunit": ("KUnit", lambda: counts_file("kunit.counts")),
     "host": ("host tests", lambda: counts_file("host.counts")),
@@ -66,6 +75,9 @@ SUITES = {
     "igt": ("IGT (guest)", igt),
     "lib": ("library tests (guest)",
             lambda: counts_file(os.path.join("guest", "libaidrv.counts"))),
+    "onnx": ("ONNX conformance (guest)", onnx),
+    "python": ("Python binding (guest)",
+               lambda: counts_file(os.path.join("guest", "python.counts"))),
     "dmesg": ("kernel log gate (guest)", dmesg),
     "sleep": ("system suspend stage (guest)",
               lambda: counts_file(os.path.join("guest", "sleep.counts"))),
