@@ -51,6 +51,14 @@ static void print_device(unsigned int index, struct aidrv_device *dev,
 	       info->page_size);
 	printf("  Clock               %u MHz max, %u levels\n", info->max_clock_mhz,
 	       info->clock_levels);
+	printf("  Job limits          reset after %u ms without progress, ",
+	       info->job_timeout_ms);
+	if (info->job_max_ms)
+		printf("fail after %u ms\n", info->job_max_ms);
+	else
+		printf("no run-time limit\n");
+	printf("  State               %s\n", info->state & DRM_AIACCEL_STATE_WEDGED ?
+	       "wedged: jobs fail until the device is bound again" : "working");
 }
 
 static void usage(FILE *f)

@@ -85,7 +85,8 @@ class DrmInfo(ctypes.Structure):
                 ("mem_used", _U64), ("queue_depth", _U32),
                 ("isa_version", _U32), ("va_bits", _U32),
                 ("page_size", _U32), ("max_clock_mhz", _U32),
-                ("clock_levels", _U32), ("instance", _U32), ("pad", _U32)]
+                ("clock_levels", _U32), ("instance", _U32), ("pad", _U32),
+                ("state", _U64), ("job_timeout_ms", _U32), ("job_max_ms", _U32)]
 
 
 class DrmStats(ctypes.Structure):
