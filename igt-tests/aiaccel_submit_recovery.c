@@ -9,6 +9,9 @@
  * across either.
  */
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -303,6 +306,138 @@ static void test_hang_others_run(unsigned int instance)
 	close_fd(fda);
 }
 
+/* --- The devcoredump of a hang ---------------------------------------------- */
+
+/*
+ * The data file of the unread devcoredump of aiaccel device @dev (e.g.
+ * "aiaccel.0"), into @path; false if there is none.
+ */
+static bool coredump_path(const char *dev, char *path, size_t len)
+{
+	struct dirent *d;
+	bool found = false;
+	DIR *dir = opendir("/sys/class/devcoredump");
+
+	if (!dir)
+		return false;
+	while (!found && (d = readdir(dir))) {
+		char link[PATH_MAX], target[PATH_MAX];
+		ssize_t n;
+
+		if (strncmp(d->d_name, "devcd", 5))
+			continue;
+		snprintf(link, sizeof(link), "/sys/class/devcoredump/%s/failing_device",
+			 d->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = 0;
+		if (strcmp(strrchr(target, '/') + 1, dev))
+			continue;
+		snprintf(path, len, "/sys/class/devcoredump/%s/data", d->d_name);
+		found = true;
+	}
+	closedir(dir);
+	return found;
+}
+
+/* Discard the device's unread dump, if any: one at a time is kept. */
+static void coredump_dismiss(const char *dev)
+{
+	char path[PATH_MAX];
+
+	if (coredump_path(dev, path, sizeof(path)))
+		igt_assert_eq(aiaccel_file_write(path, "1"), 0);
+}
+
+/* Read the whole dump into a NUL-terminated heap buffer. */
+static char *coredump_read(const char *path)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	igt_assert(buf && fd >= 0);
+	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += n;
+		if (cap - len < 2) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			igt_assert(buf);
+		}
+	}
+	igt_assert_eq((int)n, 0);
+	close(fd);
+	buf[len] = 0;
+	return buf;
+}
+
+/*
+ * A hang leaves a devcoredump: the device's registers, the engine's ring
+ * with the guilty entry at HEAD, and the guilty job's command stream byte
+ * for byte; aidrv-coredump decodes it.
+ */
+static void test_hang_coredump(unsigned int instance)
+{
+	int fd = track_fd(aiaccel_open(0));
+	char dev[64], parent[64], path[PATH_MAX], expect[256], *dump, *cs;
+	struct drm_aiaccel_event_job ev;
+	const char *tools = getenv("AIACCEL_TOOLS");
+	struct copy_job hung;
+	uint32_t i;
+
+	igt_assert(aiaccel_device_names(aiaccel_fd_minor(fd), dev, parent, sizeof(dev)));
+	coredump_dismiss(dev);
+	copy_job_new(fd, &hung, 60);
+	hang_next_job(instance);
+	igt_assert_eq(copy_job_submit(&hung, 0, 0x1, NULL, 0), 0);
+	igt_assert_eq(aiaccel_read_event(fd, &ev, 30 * SEC), 0);
+	igt_assert_eq(ev.status, -ETIMEDOUT);
+	igt_assert_f(coredump_path(dev, path, sizeof(path)), "no devcoredump of %s\n", dev);
+
+	dump = coredump_read(path);
+	igt_assert_f(!strncmp(dump, "AIACCEL DEVCOREDUMP 1\n", 22), "header: %.40s\n", dump);
+	igt_assert(strstr(dump, "\nreason: hang\n"));
+	igt_assert(strstr(dump, "\nengine: 0\n"));
+	snprintf(expect, sizeof(expect), "\njob_pid: %d\n", (int)getpid());
+	igt_assert_f(strstr(dump, expect), "no \"%s\" in the dump\n", expect + 1);
+	igt_assert(strstr(dump, "\n0x000 0xa1ac0001\n"));
+	/* The guilty entry at HEAD points at the command stream. */
+	snprintf(expect, sizeof(expect), "cs_addr 0x%llx cs_size %u ",
+		 (unsigned long long)hung.cs.buf.va, hung.cs.used);
+	igt_assert_f(strstr(dump, expect), "no ring entry with \"%s\"\n", expect);
+	/* The command stream, whole, in hex. */
+	snprintf(expect, sizeof(expect), "[cs]\nva 0x%llx size %u captured %u\n00000 ",
+		 (unsigned long long)hung.cs.buf.va, hung.cs.used, hung.cs.used);
+	cs = strstr(dump, expect);
+	igt_assert_f(cs, "no \"%s\"\n", expect);
+	cs += strlen(expect);
+	for (i = 0; i < hung.cs.used; i++) {
+		char byte[3];
+
+		snprintf(byte, sizeof(byte), "%02x", ((uint8_t *)hung.cs.buf.map)[i]);
+		igt_assert_f(!strncmp(cs + 2 * i, byte, 2), "command stream byte %u differs\n", i);
+	}
+	igt_assert(strstr(dump, "\n[end]\n"));
+	free(dump);
+
+	/* The decoder reads it and names the op. */
+	if (tools) {
+		char cmd[PATH_MAX + 64];
+
+		snprintf(cmd, sizeof(cmd), "%s/aidrv-coredump %s | grep -q 'DMA_COPY.*4096 bytes'",
+			 tools, path);
+		igt_assert_eq(system(cmd), 0);
+	} else {
+		igt_info("AIACCEL_TOOLS not set: the decoder is not run\n");
+	}
+	coredump_dismiss(dev);
+	igt_assert(!coredump_path(dev, path, sizeof(path)));
+	copy_job_free(&hung);
+	close_fd(fd);
+}
+
 /* --- A device that does not come out of reset ------------------------------ */
 
 /* Kernel uevents, as udev gets them. */
@@ -448,7 +583,10 @@ static void test_wedged(unsigned int instance)
 #define MAX_MS 2000
 #define MAX_MS_STR "2000"
 
-/* @nops GEMMs of 64 x 64 x 256 in one job, on @engine. */
+/*
+ * @nops GEMMs of 16 x 16 x 64 in one job, on @engine: many small ops, so
+ * that Q_PROGRESS moves well within job_timeout_ms even on a slowed engine.
+ */
 static int long_job_submit(int fd, struct aiaccel_buf *bufs, struct aiaccel_cs *cs,
 			   unsigned int nops, uint32_t engine, uint64_t tag)
 {
@@ -456,9 +594,9 @@ static int long_job_submit(int fd, struct aiaccel_buf *bufs, struct aiaccel_cs *
 	struct drm_aiaccel_submit args;
 	unsigned int i;
 
-	aiaccel_buf_new(fd, 64 * 256, 0, &bufs[0]);
-	aiaccel_buf_new(fd, 64 * 256, 0, &bufs[1]);
-	aiaccel_buf_new(fd, 64 * 64, 0, &bufs[2]);
+	aiaccel_buf_new(fd, 16 * 64, 0, &bufs[0]);
+	aiaccel_buf_new(fd, 16 * 64, 0, &bufs[1]);
+	aiaccel_buf_new(fd, 16 * 16, 0, &bufs[2]);
 	aiaccel_cs_new(fd, nops * sizeof(struct aiaccel_op_gemm), cs);
 	for (i = 0; i < nops; i++) {
 		struct aiaccel_op_gemm *op = aiaccel_cs_emit(cs, AIACCEL_OP_GEMM, 0, sizeof(*op));
@@ -466,9 +604,9 @@ static int long_job_submit(int fd, struct aiaccel_buf *bufs, struct aiaccel_cs *
 		op->input = bufs[0].va;
 		op->weights = bufs[1].va;
 		op->output = bufs[2].va;
-		op->m = 64;
-		op->n = 64;
-		op->k = 256;
+		op->m = 16;
+		op->n = 16;
+		op->k = 64;
 		op->requant.multiplier = 1 << 30;
 		op->requant.shift = -8;
 		op->act_min = -128;
@@ -537,6 +675,8 @@ static void test_job_max_time(unsigned int instance)
 	took = igt_nsec_elapsed(&start);
 	igt_info("the long job ended after %llu ms, status %d\n",
 		 (unsigned long long)(took / MSEC), ev.status);
+	/* The engine's watchdog, not a reset for want of progress. */
+	igt_assert_eq(sysfs_resets(fda), resets);
 	igt_assert_eq(ev.status, -ETIMEDOUT);
 	igt_assert_lte_u64(MAX_MS * MSEC, took);
 	aiaccel_sim_hook(instance, "clock_divider", 1);
@@ -544,8 +684,7 @@ static void test_job_max_time(unsigned int instance)
 	igt_assert_eq(aiaccel_read_event(fdb, &ev, 30 * SEC), 0);
 	igt_assert_eq(ev.status, 0);
 	igt_assert(copied(&small));
-	/* The engine's watchdog, not a reset; and no ban. */
-	igt_assert_eq(sysfs_resets(fda), resets);
+	/* No ban either. */
 	long_job_free(fda, bufs, &cs);
 	igt_assert_eq(long_job_submit(fda, bufs, &cs, 1, 0, 0x3), 0);
 	igt_assert_eq(aiaccel_read_event(fda, &ev, 30 * SEC), 0);
@@ -688,6 +827,13 @@ int igt_main()
 		igt_subtest("hang-other-contexts-run") {
 			close_leftovers();
 			test_hang_others_run(instance);
+		}
+
+		igt_describe("A hang leaves a devcoredump with the registers, the ring and the "
+			     "guilty command stream; aidrv-coredump decodes it.");
+		igt_subtest("hang-coredump") {
+			close_leftovers();
+			test_hang_coredump(instance);
 		}
 
 		igt_describe("An engine that does not come out of reset wedges the device: every "

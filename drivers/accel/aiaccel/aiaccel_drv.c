@@ -8,6 +8,7 @@
  */
 
 #include <linux/bitfield.h>
+#include <linux/devcoredump.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
@@ -398,6 +399,8 @@ static void aiaccel_remove(struct platform_device *pdev)
 	drm_dev_unplug(&adev->drm);
 	aiaccel_queues_unplug(adev);
 	aiaccel_pm_fini(adev);
+	/* A dump nobody read describes a device that is no more. */
+	dev_coredump_put(&pdev->dev);
 }
 
 static const struct platform_device_id aiaccel_ids[] = {

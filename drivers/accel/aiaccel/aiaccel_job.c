@@ -32,6 +32,7 @@
 
 #include <kunit/visibility.h>
 
+#include "aiaccel_coredump.h"
 #include "aiaccel_drv.h"
 #include "aiaccel_gem.h"
 #include "aiaccel_job.h"
@@ -87,6 +88,9 @@ struct aiaccel_event {
  * @event: Completion event if asked for, NULL otherwise; DRM's once sent.
  * @quarantine_link: In adev->quarantine once freed, if an engine may
  *	still be using its buffers.
+ * @client_id: DRM client id of the submitting file, for coredumps.
+ * @pid: Thread group of the submitter, for coredumps.
+ * @comm: Its name, for coredumps.
  */
 struct aiaccel_job {
 	struct drm_sched_job base;
@@ -101,6 +105,9 @@ struct aiaccel_job {
 	struct dma_fence_cb done_cb;
 	struct aiaccel_event *event;
 	struct list_head quarantine_link;
+	u64 client_id;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
 };
 
 static struct aiaccel_job *to_job(struct drm_sched_job *sched_job)
@@ -498,6 +505,29 @@ static bool job_on_engine(struct aiaccel_queue *q, struct aiaccel_job *job)
 
 static void aiaccel_free_job(struct drm_sched_job *sched_job);
 
+/* Before the reset: the state that explains the hang, for a devcoredump. */
+static void job_coredump(struct aiaccel_queue *q, struct aiaccel_job *job)
+{
+	struct aiaccel_coredump_job cj = {
+		.seqno = job->hw_fence->base.seqno,
+		.cs_va = job->cs_va,
+		.cs_size = job->cs_size,
+		.client_id = job->client_id,
+		.pid = job->pid,
+	};
+	unsigned int i;
+
+	strscpy(cj.comm, job->comm);
+	for (i = 0; i < job->nr_mappings; i++) {
+		struct aiaccel_mapping *m = job->mappings[i];
+		u64 va = aiaccel_mapping_va(m);
+
+		if (job->cs_va >= va && job->cs_va - va < m->bo->base.base.size)
+			cj.cs_mapping = m;
+	}
+	aiaccel_coredump_hang(q, &cj);
+}
+
 /* Under adev->reset_lock, with the device held awake: is @job hung, and if so, recover. */
 static enum drm_gpu_sched_stat queue_timedout(struct aiaccel_queue *q, struct aiaccel_job *job)
 {
@@ -516,6 +546,7 @@ static enum drm_gpu_sched_stat queue_timedout(struct aiaccel_queue *q, struct ai
 
 	drm_info(&adev->drm, "engine %u: job %llu made no progress in %u ms, resetting the engine\n",
 		 q->index, job->hw_fence->base.seqno, adev->job_timeout_ms);
+	job_coredump(q, job);
 	switch (queue_recover(q, job)) {
 	case AIACCEL_RECOVERY_NOT_HUNG:
 		return DRM_GPU_SCHED_STAT_NO_HANG;
@@ -1429,6 +1460,9 @@ int aiaccel_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fi
 		goto out;
 	}
 	job->engine = ~0U;
+	job->client_id = file->client_id;
+	job->pid = task_tgid_nr(current);
+	get_task_comm(job->comm, current);
 	job->hw_fence = kzalloc_obj(*job->hw_fence);
 	if (!job->hw_fence) {
 		ret = -ENOMEM;
