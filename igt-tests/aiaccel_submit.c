@@ -1517,6 +1517,43 @@ int igt_main()
 		aiaccel_gate_free(&gate);
 	}
 
+	igt_describe("WAIT's absolute deadline holds: -ETIMEDOUT never comes before it, "
+		     "whatever the phase of the kernel's timer tick.");
+	igt_subtest("wait-deadline-not-early") {
+		struct aiaccel_gate gate;
+		struct relay rl;
+		int i, early = 0;
+
+		aiaccel_gate_new(fd, &gate);
+		relay_new(fd, &rl, 17);
+		igt_assert_eq(submit_copy(fd, &rl.xy, rl.x.handle, rl.y.handle, &gate, 0,
+					  DRM_AIACCEL_ENGINE_ANY, NULL, 0, NULL, 0, 0), 0);
+		/* Deadlines at every phase of a 4 ms (HZ=250) or 10 ms tick. */
+		for (i = 0; i < 40; i++) {
+			int64_t deadline = aiaccel_deadline(20 * MSEC + i * 257 * 1000);
+			struct drm_aiaccel_wait w = {
+				.handle = rl.y.handle,
+				.flags = DRM_AIACCEL_WAIT_WRITERS,
+				.timeout_ns = deadline,
+			};
+
+			igt_assert_eq(igt_ioctl(fd, DRM_IOCTL_AIACCEL_WAIT, &w), -1);
+			igt_assert_eq(errno, ETIMEDOUT);
+			if (aiaccel_deadline(0) < deadline) {
+				igt_warn("WAIT %d returned %lld us before its deadline\n", i,
+					 (long long)(deadline - aiaccel_deadline(0)) / 1000);
+				early++;
+			}
+		}
+		igt_assert_eq(early, 0);
+		igt_assert(aiaccel_gate_held(&gate));
+		aiaccel_gate_open(&gate);
+		igt_assert_eq(aiaccel_wait_buf(fd, rl.y.handle, DRM_AIACCEL_WAIT_WRITERS,
+					       30 * SEC), 0);
+		relay_free(&rl);
+		aiaccel_gate_free(&gate);
+	}
+
 	igt_fixture() {
 		close(fd2);
 		close(fd);

@@ -334,15 +334,22 @@ int aidrv_syncobj_wait(struct aidrv_device *dev, uint32_t handle, uint64_t point
 
 	if (!dev || flags & ~AIDRV_WAIT_ABSOLUTE)
 		return -EINVAL;
-	if (point)
-		ret = drmSyncobjTimelineWait(dev->fd, &handle, &point, 1, abs,
+	do {
+		if (point)
+			ret = drmSyncobjTimelineWait(dev->fd, &handle, &point, 1, abs,
+						     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+						     NULL);
+		else
+			ret = drmSyncobjWait(dev->fd, &handle, 1, abs,
 					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL);
-	else
-		ret = drmSyncobjWait(dev->fd, &handle, 1, abs,
-				     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL);
-	/* libdrm returns -errno here, or -1 on older versions. */
-	if (ret == -1)
-		ret = -errno;
+		/* libdrm returns -errno here, or -1 on older versions. */
+		if (ret == -1)
+			ret = -errno;
+		/*
+		 * The kernel turns the deadline into timer ticks and may give
+		 * up to a tick early: wait on until the deadline has passed.
+		 */
+	} while (ret == -ETIME && abs && aidrv_now_ns() < abs);
 	return ret;
 }
 

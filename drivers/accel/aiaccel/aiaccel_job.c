@@ -1581,11 +1581,17 @@ int aiaccel_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file
 	if (!obj)
 		return -ENOENT;
 
-	timeout = drm_timeout_abs_to_jiffies(args->timeout_ns);
-	if (!timeout)
-		ret = dma_resv_test_signaled(obj->resv, usage) ? 1 : 0;
-	else
-		ret = dma_resv_wait_timeout(obj->resv, usage, true, timeout);
+	/*
+	 * The deadline is absolute and exact: the jiffies it is turned into
+	 * may run out up to a tick before it, then wait on.
+	 */
+	do {
+		timeout = drm_timeout_abs_to_jiffies(args->timeout_ns);
+		if (!timeout)
+			ret = dma_resv_test_signaled(obj->resv, usage) ? 1 : 0;
+		else
+			ret = dma_resv_wait_timeout(obj->resv, usage, true, timeout);
+	} while (!ret && timeout && (s64)ktime_get_ns() < args->timeout_ns);
 	drm_gem_object_put(obj);
 
 	if (ret < 0)
