@@ -948,16 +948,16 @@ static const union aiaccel_sim_op ops_dma = { .dma_copy = {
 
 static const union aiaccel_sim_op ops_gemm = { .gemm = {
 		.hdr = { AIACCEL_OP_GEMM, sizeof(struct aiaccel_op_gemm), 0 },
-		.input = 0x10000, .weights = 0x20000, .bias = 0x30000,
-		.output = 0x40000, .quant = 0x50000,
+		.input = OPS_VA(0), .weights = OPS_VA(1), .bias = OPS_VA(2),
+		.output = OPS_VA(4), .quant = OPS_VA(3),
 		.m = 2, .n = 3, .k = 4,
 		.requant = { OPS_Q30, -3 }, .act_min = -128, .act_max = 127,
 } };
 
 static const union aiaccel_sim_op ops_conv = { .conv2d = {
 		.hdr = { AIACCEL_OP_CONV2D, sizeof(struct aiaccel_op_conv2d), 0 },
-		.input = 0x10000, .filter = 0x20000, .bias = 0x30000,
-		.output = 0x40000, .quant = 0x50000,
+		.input = OPS_VA(0), .filter = OPS_VA(1), .bias = OPS_VA(2),
+		.output = OPS_VA(4), .quant = OPS_VA(3),
 		.batch = 1, .in_h = 5, .in_w = 5, .in_c = 3,
 		.out_h = 3, .out_w = 3, .out_c = 4, .k_h = 3, .k_w = 3,
 		.stride_h = 1, .stride_w = 1, .dilation_h = 1, .dilation_w = 1,
@@ -966,8 +966,8 @@ static const union aiaccel_sim_op ops_conv = { .conv2d = {
 
 static const union aiaccel_sim_op ops_dw = { .conv2d = {
 		.hdr = { AIACCEL_OP_DWCONV2D, sizeof(struct aiaccel_op_conv2d), 0 },
-		.input = 0x10000, .filter = 0x20000, .bias = 0x30000,
-		.output = 0x40000, .quant = 0x50000,
+		.input = OPS_VA(0), .filter = OPS_VA(1), .bias = OPS_VA(2),
+		.output = OPS_VA(4), .quant = OPS_VA(3),
 		.batch = 1, .in_h = 4, .in_w = 4, .in_c = 2,
 		.out_h = 2, .out_w = 2, .out_c = 4, .k_h = 3, .k_w = 3,
 		.stride_h = 1, .stride_w = 1, .dilation_h = 1, .dilation_w = 1,
@@ -976,7 +976,7 @@ static const union aiaccel_sim_op ops_dw = { .conv2d = {
 
 static const union aiaccel_sim_op ops_pool = { .pool = {
 		.hdr = { AIACCEL_OP_MAXPOOL, sizeof(struct aiaccel_op_pool), 0 },
-		.input = 0x10000, .output = 0x20000,
+		.input = OPS_VA(0), .output = OPS_VA(1),
 		.batch = 1, .in_h = 4, .in_w = 4, .channels = 3,
 		.out_h = 2, .out_w = 2, .k_h = 2, .k_w = 2,
 		.stride_h = 2, .stride_w = 2, .act_min = -128, .act_max = 127,
@@ -984,7 +984,7 @@ static const union aiaccel_sim_op ops_pool = { .pool = {
 
 static const union aiaccel_sim_op ops_add = { .add = {
 		.hdr = { AIACCEL_OP_ADD, sizeof(struct aiaccel_op_add), 0 },
-		.input1 = 0x10000, .input2 = 0x20000, .output = 0x30000,
+		.input1 = OPS_VA(0), .input2 = OPS_VA(1), .output = OPS_VA(2),
 		.count = 100, .left_shift = 20,
 		.input1_scale = { OPS_Q30, -21 }, .input2_scale = { OPS_Q30, -21 },
 		.output_scale = { OPS_Q30, 1 }, .act_min = -128, .act_max = 127,
@@ -992,7 +992,7 @@ static const union aiaccel_sim_op ops_add = { .add = {
 
 static const union aiaccel_sim_op ops_activation = { .activation = {
 		.hdr = { AIACCEL_OP_ACTIVATION, sizeof(struct aiaccel_op_activation), 0 },
-		.input = 0x10000, .output = 0x20000, .lut = 0x30000,
+		.input = OPS_VA(0), .output = OPS_VA(2), .lut = OPS_VA(1),
 		.count = 100, .mode = AIACCEL_ACT_LUT, .act_min = -128, .act_max = 127,
 } };
 
@@ -1258,6 +1258,79 @@ static void ops_test_validate_mac(struct kunit *test)
 	}
 }
 
+/*
+ * Outputs overlapping inputs: allowed only where streaming through the
+ * local memory gives the result of reading every input first.  The
+ * reference leaves this to its callers, so only the model is asked.
+ */
+static void ops_expect_overlap(struct kunit *test, const union aiaccel_sim_op *u,
+			       int want, const char *what)
+{
+	KUNIT_EXPECT_EQ_MSG(test, aiaccel_sim_op_validate(&u->hdr), want, "%s", what);
+}
+
+#define OPS_OVERLAP(base, field, value, want)				\
+	do {								\
+		union aiaccel_sim_op u = (base);			\
+									\
+		u.field = (value);					\
+		ops_expect_overlap(test, &u, want, #field " = " #value);\
+	} while (0)
+
+static void ops_test_validate_overlap(struct kunit *test)
+{
+	union aiaccel_sim_op b;
+
+	/* MAC ops and pooling: no overlap, by a single byte */
+	OPS_OVERLAP(ops_gemm, gemm.output, OPS_VA(0), -EINVAL);
+	OPS_OVERLAP(ops_gemm, gemm.output, OPS_VA(0) + 7, -EINVAL);
+	OPS_OVERLAP(ops_gemm, gemm.output, OPS_VA(0) + 8, 0);
+	OPS_OVERLAP(ops_gemm, gemm.output, OPS_VA(0) - 5, -EINVAL);
+	OPS_OVERLAP(ops_gemm, gemm.output, OPS_VA(0) - 6, 0);
+	OPS_OVERLAP(ops_gemm, gemm.output, OPS_VA(1) + 11, -EINVAL);
+	/* bias and quant only when their flag makes the op read them */
+	OPS_OVERLAP(ops_gemm, gemm.output, OPS_VA(2), 0);
+	b = ops_gemm;
+	b.gemm.hdr.flags = AIACCEL_OP_F_BIAS;
+	OPS_OVERLAP(b, gemm.output, OPS_VA(2) + 8, -EINVAL);
+	b.gemm.hdr.flags = AIACCEL_OP_F_PER_CHANNEL;
+	OPS_OVERLAP(b, gemm.output, OPS_VA(3) + 20, -EINVAL);
+	OPS_OVERLAP(ops_conv, conv2d.output, OPS_VA(0) + 74, -EINVAL);
+	OPS_OVERLAP(ops_conv, conv2d.output, OPS_VA(1), -EINVAL);
+	OPS_OVERLAP(ops_dw, conv2d.output, OPS_VA(0), -EINVAL);
+	OPS_OVERLAP(ops_dw, conv2d.output, OPS_VA(1) - 15, -EINVAL);
+	OPS_OVERLAP(ops_dw, conv2d.output, OPS_VA(1) - 16, 0);
+	OPS_OVERLAP(ops_pool, pool.output, OPS_VA(0), -EINVAL);
+	OPS_OVERLAP(ops_pool, pool.output, OPS_VA(0) + 47, -EINVAL);
+	OPS_OVERLAP(ops_pool, pool.output, OPS_VA(0) + 48, 0);
+	/* inputs may overlap each other */
+	OPS_OVERLAP(ops_gemm, gemm.weights, OPS_VA(0), 0);
+	OPS_OVERLAP(ops_add, add.input2, OPS_VA(0) + 1, 0);
+
+	/* element-wise ops: in place, or inputs all on one side */
+	OPS_OVERLAP(ops_add, add.output, OPS_VA(0), 0);
+	OPS_OVERLAP(ops_add, add.output, OPS_VA(0) + 50, 0);
+	OPS_OVERLAP(ops_add, add.output, OPS_VA(0) - 50, 0);
+	OPS_OVERLAP(ops_add, add.output, OPS_VA(1) + 99, 0);
+	b = ops_add;
+	b.add.input2 = OPS_VA(0);
+	OPS_OVERLAP(b, add.output, OPS_VA(0), 0);
+	OPS_OVERLAP(b, add.output, OPS_VA(0) + 1, 0);
+	b.add.input2 = OPS_VA(0) + 100;
+	OPS_OVERLAP(b, add.output, OPS_VA(0) + 50, -EINVAL);
+	OPS_OVERLAP(b, add.output, OPS_VA(0) + 100, 0);
+	OPS_OVERLAP(b, add.output, OPS_VA(0), 0);
+	OPS_OVERLAP(ops_activation, activation.output, OPS_VA(0), 0);
+	OPS_OVERLAP(ops_activation, activation.output, OPS_VA(0) + 3, 0);
+	OPS_OVERLAP(ops_activation, activation.output, OPS_VA(0) - 3, 0);
+	/* the table is loaded whole before anything is written */
+	OPS_OVERLAP(ops_activation, activation.output, OPS_VA(1) + 1, 0);
+	b = ops_activation;
+	b.activation.lut = OPS_VA(0) + 10;
+	OPS_OVERLAP(b, activation.output, OPS_VA(0) + 5, 0);
+	/* copies: no overlap at all (ops_test_validate_common) */
+}
+
 struct ops_cost_case {
 	const char *name;
 	const void *op;
@@ -1308,15 +1381,15 @@ static void ops_test_tensors_cost(struct kunit *test)
 	/* GEMM with bias and per-channel scales: order, VAs, sizes */
 	gemm.hdr.flags = AIACCEL_OP_F_BIAS | AIACCEL_OP_F_PER_CHANNEL;
 	KUNIT_ASSERT_EQ(test, aiaccel_sim_op_tensors(&gemm.hdr, t, OPS_MAX), 5);
-	KUNIT_EXPECT_EQ(test, t[0].va, 0x10000);
+	KUNIT_EXPECT_EQ(test, t[0].va, OPS_VA(0));
 	KUNIT_EXPECT_EQ(test, t[0].size, 8);
-	KUNIT_EXPECT_EQ(test, t[1].va, 0x20000);
+	KUNIT_EXPECT_EQ(test, t[1].va, OPS_VA(1));
 	KUNIT_EXPECT_EQ(test, t[1].size, 12);
-	KUNIT_EXPECT_EQ(test, t[2].va, 0x30000);
+	KUNIT_EXPECT_EQ(test, t[2].va, OPS_VA(2));
 	KUNIT_EXPECT_EQ(test, t[2].size, 12);
-	KUNIT_EXPECT_EQ(test, t[3].va, 0x50000);
+	KUNIT_EXPECT_EQ(test, t[3].va, OPS_VA(3));
 	KUNIT_EXPECT_EQ(test, t[3].size, 24);
-	KUNIT_EXPECT_EQ(test, t[4].va, 0x40000);
+	KUNIT_EXPECT_EQ(test, t[4].va, OPS_VA(4));
 	KUNIT_EXPECT_EQ(test, t[4].size, 6);
 	KUNIT_EXPECT_EQ(test, t[4].is_write, true);
 	KUNIT_EXPECT_EQ(test, t[0].is_write || t[1].is_write || t[2].is_write ||
@@ -1367,6 +1440,7 @@ static struct kunit_case aiaccel_sim_ops_cases[] = {
 	KUNIT_CASE(ops_test_per_channel_invalid),
 	KUNIT_CASE(ops_test_validate_common),
 	KUNIT_CASE(ops_test_validate_mac),
+	KUNIT_CASE(ops_test_validate_overlap),
 	KUNIT_CASE(ops_test_tensors_cost),
 	{}
 };

@@ -272,17 +272,44 @@ static int sim_layout_activation(const struct aiaccel_op_activation *op,
 	return 0;
 }
 
-/* Validate the op at @hdr and describe its tensors in @l. */
-static int sim_layout(const struct aiaccel_op_header *hdr,
-		      struct sim_layout *l)
+/* Do [a, a + a_size) and [b, b + b_size) overlap, as integer intervals? */
+static bool sim_overlap(u64 a, u64 a_size, u64 b, u64 b_size)
+{
+	return a <= b ? b - a < a_size : a - b < b_size;
+}
+
+/*
+ * An output may overlap what its op reads only where an engine streaming
+ * the tensors through a local memory smaller than they are gets the
+ * result of reading everything first: ADD's and ACTIVATION's output may
+ * overlap their inputs if those all start on the same side of it (the
+ * engine then streams away from the overlap), and ACTIVATION's table,
+ * loaded whole before anything is written, may overlap anything.
+ */
+static int sim_layout_overlap(u16 opcode, const struct sim_layout *l)
+{
+	const struct aiaccel_sim_tensor *out = &l->t[l->n - 1];
+	bool elementwise = opcode == AIACCEL_OP_ADD ||
+			   opcode == AIACCEL_OP_ACTIVATION;
+	bool below = false, above = false;
+	unsigned int i;
+
+	for (i = 0; i + 1 < l->n; i++) {
+		if (l->role[i] == SIM_LUT ||
+		    !sim_overlap(l->t[i].va, l->t[i].size, out->va, out->size))
+			continue;
+		if (!elementwise)
+			return -EINVAL;
+		below |= l->t[i].va < out->va;
+		above |= l->t[i].va > out->va;
+	}
+	return below && above ? -EINVAL : 0;
+}
+
+static int sim_layout_op(const struct aiaccel_op_header *hdr,
+			 struct sim_layout *l)
 {
 	const union aiaccel_sim_op *op = (const void *)hdr;
-	unsigned int size = aiaccel_sim_op_size(hdr->opcode);
-
-	l->n = 0;
-	l->macs = 0;
-	if (!size || hdr->size != size)
-		return -EINVAL;
 
 	switch (hdr->opcode) {
 	case AIACCEL_OP_NOP:
@@ -303,6 +330,23 @@ static int sim_layout(const struct aiaccel_op_header *hdr,
 		return sim_layout_activation(&op->activation, l);
 	}
 	return -EINVAL;
+}
+
+/* Validate the op at @hdr and describe its tensors in @l. */
+static int sim_layout(const struct aiaccel_op_header *hdr,
+		      struct sim_layout *l)
+{
+	unsigned int size = aiaccel_sim_op_size(hdr->opcode);
+	int ret;
+
+	l->n = 0;
+	l->macs = 0;
+	if (!size || hdr->size != size)
+		return -EINVAL;
+	ret = sim_layout_op(hdr, l);
+	if (ret || !l->n)
+		return ret;
+	return sim_layout_overlap(hdr->opcode, l);
 }
 
 /**
