@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include <kunit/test.h>
 
@@ -19,9 +20,11 @@
 
 #include "aiaccel_kunit_ops.h"
 #include "sim/aiaccel_sim.h"
+#include "sim/aiaccel_sim_ops.h"
 #include "../libaidrv/ref/aiaccel_ref.h"
 
 #define ENG_MAX_PAGES	256
+#define ENG_MAX_BUFS	32
 
 struct eng_test {
 	struct aiaccel_sim sim;
@@ -32,6 +35,8 @@ struct eng_test {
 	u32 ring_size[AIACCEL_MAX_QUEUES];
 	u32 tail[AIACCEL_MAX_QUEUES];
 	int raised;
+	void *bufs[ENG_MAX_BUFS];
+	unsigned int nbufs;
 };
 
 static const struct aiaccel_sim_config eng_cfg = {
@@ -80,6 +85,31 @@ static void *eng_map(struct kunit *test, u64 va, u64 flags)
 	return page_address(p);
 }
 
+/*
+ * @size bytes at @va (page aligned) mapped with @flags; returns the kernel
+ * address of the zeroed memory behind them.  With @backing, only that
+ * many pages back the range, each mapped again and again: for ops too
+ * large to hold whose results do not matter.
+ */
+static void *eng_map_buf(struct kunit *test, u64 va, size_t size, u64 flags,
+			 size_t backing)
+{
+	struct eng_test *t = test->priv;
+	size_t mem = backing ? backing * PAGE_SIZE : PAGE_ALIGN(size);
+	size_t off;
+	u8 *buf;
+
+	KUNIT_ASSERT_LT(test, t->nbufs, ENG_MAX_BUFS);
+	buf = vzalloc(mem);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	t->bufs[t->nbufs++] = buf;
+	for (off = 0; off < size; off += PAGE_SIZE)
+		*pt_slot(test, va + off, AIACCEL_PT_LEVELS - 1) =
+			page_to_phys(vmalloc_to_page(buf + off % mem)) |
+			AIACCEL_PTE_VALID | flags;
+	return buf;
+}
+
 static u32 rd(struct kunit *test, unsigned int reg)
 {
 	struct eng_test *t = test->priv;
@@ -103,12 +133,16 @@ static void count_raise(void *ctx)
 	t->raised++;
 }
 
+static void eng_free_ring(struct eng_test *t, unsigned int q);
+
+/* A fresh ring for queue @q (which must be idle), enabled. */
 static void eng_ring(struct kunit *test, unsigned int q, u32 size)
 {
 	struct eng_test *t = test->priv;
 	unsigned int qb = AIACCEL_QUEUE_BASE(q);
 	struct page *p;
 
+	eng_free_ring(t, q);
 	p = alloc_pages(GFP_KERNEL | __GFP_ZERO, get_order(size * 64));
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	t->ring[q] = page_address(p);
@@ -183,6 +217,8 @@ static void eng_exit(struct kunit *test)
 		eng_free_ring(t, i);
 	for (i = 0; i < t->npages; i++)
 		__free_page(t->pages[i]);
+	for (i = 0; i < t->nbufs; i++)
+		vfree(t->bufs[i]);
 	kfree(t);
 }
 
@@ -539,6 +575,362 @@ static void engine_dma_copy_across_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_PERF_BYTES_LO), 10000);
 }
 
+/* ------------------------------------------------------------------------
+ * Ops larger than the engine's local memory
+ */
+
+#define BIG_CS		0x40000000ULL
+/* Tensors of a job, 1 GiB apart: none overlaps another. */
+#define BIG_VA(i)	(0x80000000ULL + (u64)(i) * SZ_1G)
+
+static void eng_fill(s8 *p, size_t size)
+{
+	get_random_bytes(p, size);
+}
+
+/* Per-channel scales, valid, around 2^@shift. */
+static void eng_fill_quant(struct aiaccel_requant *q, u32 n, s32 shift)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		q[i].multiplier = (1 << 30) + (get_random_u32() >> 2);
+		q[i].shift = shift - (s32)(get_random_u32() % 3);
+	}
+}
+
+static u64 eng_reg64(struct kunit *test, unsigned int lo)
+{
+	u64 v = rd(test, lo);
+
+	return v | (u64)rd(test, lo + 4) << 32;
+}
+
+static void eng_expect_out(struct kunit *test, const s8 *got, const s8 *want,
+			   size_t size, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		if (got[i] != want[i]) {
+			KUNIT_FAIL(test, "%s: byte %zu of %zu: model %d, reference %d",
+				   what, i, size, got[i], want[i]);
+			return;
+		}
+	}
+}
+
+/*
+ * One job of ops each far larger than the engine's local memory, with
+ * shapes that cross its tiles in every dimension and element-wise ops in
+ * place and overlapping: every output equals the reference's, and the
+ * engine holds no more memory than its bound all along.
+ */
+static void engine_big_ops_bounded_memory(struct kunit *test)
+{
+	struct eng_test *t = test->priv;
+	struct aiaccel_sim_engine *eng = &t->sim.engines[0];
+	u32 q = AIACCEL_QUEUE_BASE(0);
+	u8 *cs = eng_map_buf(test, BIG_CS, 2 * PAGE_SIZE, AIACCEL_PTE_READ, 0);
+	struct aiaccel_op_gemm *gemm = (void *)cs;
+	struct aiaccel_op_conv2d *conv = (void *)(gemm + 1);
+	struct aiaccel_op_conv2d *dw = conv + 1;
+	struct aiaccel_op_pool *pool = (void *)(dw + 1);
+	struct aiaccel_op_add *add = (void *)(pool + 1);
+	struct aiaccel_op_activation *act = (void *)(add + 1);
+	struct aiaccel_op_dma_copy *copy = (void *)(act + 1);
+	const u32 rw = AIACCEL_PTE_READ | AIACCEL_PTE_WRITE;
+	const u32 m = 300, n = 500, k = 1500;
+	const u32 add_count = 600000, act_count = 500000, act_shift = 4096;
+	const u32 copy_size = 1536 * 1024;
+	s8 *in, *w, *out, *bias, *quant, *cin, *cw, *cout, *dwin, *dwf, *dwout;
+	s8 *pout, *a1, *a2, *lut, *abuf, *src, *dst, *want, *want_add, *want_act;
+	u64 work = 0, progress;
+	size_t max_mem = 0;
+	int i;
+
+	/* GEMM: 3 x 4 tiles of rows and output channels, 3 row slices */
+	aiaccel_test_gemm_op(gemm, BIG_VA(0), BIG_VA(1), BIG_VA(2), m, n, k);
+	gemm->hdr.flags = AIACCEL_OP_F_BIAS | AIACCEL_OP_F_PER_CHANNEL;
+	gemm->bias = BIG_VA(3);
+	gemm->quant = BIG_VA(4);
+	in = eng_map_buf(test, BIG_VA(0), m * k, AIACCEL_PTE_READ, 0);
+	w = eng_map_buf(test, BIG_VA(1), n * k, AIACCEL_PTE_READ, 0);
+	out = eng_map_buf(test, BIG_VA(2), m * n, rw, 0);
+	bias = eng_map_buf(test, BIG_VA(3), n * 4, AIACCEL_PTE_READ, 0);
+	quant = eng_map_buf(test, BIG_VA(4), n * 8, AIACCEL_PTE_READ, 0);
+	eng_fill(in, m * k);
+	eng_fill(w, n * k);
+	for (i = 0; i < n; i++)
+		((s32 *)bias)[i] = (s32)(get_random_u32() % 200001) - 100000;
+	eng_fill_quant((void *)quant, n, -12);
+	work += (u64)m * n * k;
+
+	/* CONV2D 3x3, padding 1: rows of 576, 160 output channels */
+	memset(conv, 0, sizeof(*conv));
+	conv->hdr = (struct aiaccel_op_header){ AIACCEL_OP_CONV2D, sizeof(*conv), 0 };
+	conv->input = BIG_VA(5);
+	conv->filter = BIG_VA(6);
+	conv->output = BIG_VA(7);
+	conv->batch = 2;
+	conv->in_h = 40;
+	conv->in_w = 40;
+	conv->in_c = 64;
+	conv->out_h = 40;
+	conv->out_w = 40;
+	conv->out_c = 160;
+	conv->k_h = 3;
+	conv->k_w = 3;
+	conv->stride_h = 1;
+	conv->stride_w = 1;
+	conv->dilation_h = 1;
+	conv->dilation_w = 1;
+	conv->pad_top = 1;
+	conv->pad_left = 1;
+	conv->input_zp = 7;
+	conv->filter_zp = -3;
+	conv->output_zp = 2;
+	conv->requant = (struct aiaccel_requant){ 1518500250, -12 };
+	conv->act_min = -128;
+	conv->act_max = 127;
+	cin = eng_map_buf(test, BIG_VA(5), 2 * 40 * 40 * 64, AIACCEL_PTE_READ, 0);
+	cw = eng_map_buf(test, BIG_VA(6), 160 * 9 * 64, AIACCEL_PTE_READ, 0);
+	cout = eng_map_buf(test, BIG_VA(7), 2 * 40 * 40 * 160, rw, 0);
+	eng_fill(cin, 2 * 40 * 40 * 64);
+	eng_fill(cw, 160 * 9 * 64);
+	work += 2ULL * 40 * 40 * 160 * 576;
+
+	/* DWCONV2D 3x3, stride 2, depth multiplier 2: one pass of 256 */
+	*dw = *conv;
+	dw->hdr.opcode = AIACCEL_OP_DWCONV2D;
+	dw->input = BIG_VA(8);
+	dw->filter = BIG_VA(9);
+	dw->output = BIG_VA(10);
+	dw->batch = 1;
+	dw->in_h = 64;
+	dw->in_w = 64;
+	dw->in_c = 128;
+	dw->out_h = 32;
+	dw->out_w = 32;
+	dw->out_c = 256;
+	dw->stride_h = 2;
+	dw->stride_w = 2;
+	dw->requant.shift = -7;
+	dwin = eng_map_buf(test, BIG_VA(8), 64 * 64 * 128, AIACCEL_PTE_READ, 0);
+	eng_fill(dwin, 64 * 64 * 128);
+	dwf = eng_map_buf(test, BIG_VA(9), 9 * 256, AIACCEL_PTE_READ, 0);
+	eng_fill(dwf, 9 * 256);
+	dwout = eng_map_buf(test, BIG_VA(10), 32 * 32 * 256, rw, 0);
+	work += 32ULL * 32 * 256 * 9;
+
+	/* MAXPOOL 3x3, stride 2, of the depthwise input */
+	memset(pool, 0, sizeof(*pool));
+	pool->hdr = (struct aiaccel_op_header){ AIACCEL_OP_MAXPOOL, sizeof(*pool), 0 };
+	pool->input = BIG_VA(8);
+	pool->output = BIG_VA(11);
+	pool->batch = 1;
+	pool->in_h = 64;
+	pool->in_w = 64;
+	pool->channels = 128;
+	pool->out_h = 32;
+	pool->out_w = 32;
+	pool->k_h = 3;
+	pool->k_w = 3;
+	pool->stride_h = 2;
+	pool->stride_w = 2;
+	pool->pad_top = 1;
+	pool->pad_left = 1;
+	pool->act_min = -100;
+	pool->act_max = 100;
+	pout = eng_map_buf(test, BIG_VA(11), 32 * 32 * 128, rw, 0);
+
+	/* ADD in place */
+	memset(add, 0, sizeof(*add));
+	add->hdr = (struct aiaccel_op_header){ AIACCEL_OP_ADD, sizeof(*add), 0 };
+	add->input1 = BIG_VA(12);
+	add->input2 = BIG_VA(13);
+	add->output = BIG_VA(12);
+	add->count = add_count;
+	add->input1_zp = 3;
+	add->input2_zp = -9;
+	add->output_zp = 1;
+	add->left_shift = 20;
+	add->input1_scale = (struct aiaccel_requant){ 1 << 30, -20 };
+	add->input2_scale = (struct aiaccel_requant){ 1518500250, -21 };
+	add->output_scale = (struct aiaccel_requant){ 1 << 30, 0 };
+	add->act_min = -128;
+	add->act_max = 127;
+	a1 = eng_map_buf(test, BIG_VA(12), add_count, rw, 0);
+	a2 = eng_map_buf(test, BIG_VA(13), add_count, AIACCEL_PTE_READ, 0);
+	eng_fill(a1, add_count);
+	eng_fill(a2, add_count);
+
+	/* ACTIVATION through a table, the output act_shift bytes above the input */
+	memset(act, 0, sizeof(*act));
+	act->hdr = (struct aiaccel_op_header){ AIACCEL_OP_ACTIVATION, sizeof(*act), 0 };
+	act->input = BIG_VA(14);
+	act->output = BIG_VA(14) + act_shift;
+	act->lut = BIG_VA(15);
+	act->count = act_count;
+	act->mode = AIACCEL_ACT_LUT;
+	act->act_min = -128;
+	act->act_max = 127;
+	abuf = eng_map_buf(test, BIG_VA(14), act_count + act_shift, rw, 0);
+	lut = eng_map_buf(test, BIG_VA(15), 256, AIACCEL_PTE_READ, 0);
+	eng_fill(abuf, act_count + act_shift);
+	eng_fill(lut, 256);
+
+	/* DMA_COPY */
+	memset(copy, 0, sizeof(*copy));
+	copy->hdr = (struct aiaccel_op_header){ AIACCEL_OP_DMA_COPY, sizeof(*copy), 0 };
+	copy->src = BIG_VA(16) + 5;
+	copy->dst = BIG_VA(17) + 11;
+	copy->size = copy_size;
+	src = eng_map_buf(test, BIG_VA(16), copy_size + 5, AIACCEL_PTE_READ, 0);
+	dst = eng_map_buf(test, BIG_VA(17), copy_size + 11, rw, 0);
+	eng_fill(src, copy_size + 5);
+
+	/* The references of the ops that change their inputs, first. */
+	want = kvmalloc(copy_size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	want_add = kvmalloc(add_count, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, want_add);
+	want_act = kvmalloc(act_count, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, want_act);
+	KUNIT_ASSERT_EQ(test, aiaccel_ref_add(add, a1, a2, want_add), 0);
+	KUNIT_ASSERT_EQ(test, aiaccel_ref_activation(act, abuf, lut, want_act), 0);
+
+	eng_ring(test, 0, 4);
+	eng_submit(test, 0, BIG_CS, (u8 *)(copy + 1) - cs, 1);
+	for (i = 0; i < 60000 && rd(test, q + AIACCEL_Q_RING_HEAD) != 1; i++) {
+		max_mem = max(max_mem, READ_ONCE(eng->mem_bytes));
+		usleep_range(500, 1000);
+	}
+	max_mem = max(max_mem, READ_ONCE(eng->mem_bytes));
+	KUNIT_ASSERT_EQ(test, rd(test, q + AIACCEL_Q_RING_HEAD), 1);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_ERR_STATUS), 0);
+	KUNIT_EXPECT_LE(test, max_mem, AIACCEL_SIM_ENGINE_MEM_MAX);
+	KUNIT_EXPECT_GT(test, max_mem, 0);
+	progress = rd(test, q + AIACCEL_Q_PROGRESS);
+	kunit_info(test, "7 ops, %llu MACs: Q_PROGRESS %llu, engine memory %zu bytes\n",
+		   work, progress, max_mem);
+
+	KUNIT_ASSERT_EQ(test, aiaccel_ref_gemm(gemm, in, w, (void *)bias, (void *)quant,
+					       want), 0);
+	eng_expect_out(test, out, want, m * n, "gemm");
+	KUNIT_ASSERT_EQ(test, aiaccel_ref_conv2d(conv, cin, cw, NULL, NULL, want), 0);
+	eng_expect_out(test, cout, want, 2 * 40 * 40 * 160, "conv2d");
+	KUNIT_ASSERT_EQ(test, aiaccel_ref_dwconv2d(dw, dwin, dwf, NULL, NULL, want), 0);
+	eng_expect_out(test, dwout, want, 32 * 32 * 256, "dwconv2d");
+	KUNIT_ASSERT_EQ(test, aiaccel_ref_maxpool(pool, dwin, want), 0);
+	eng_expect_out(test, pout, want, 32 * 32 * 128, "maxpool");
+	eng_expect_out(test, a1, want_add, add_count, "add in place");
+	eng_expect_out(test, abuf + act_shift, want_act, act_count,
+		       "activation over its input");
+	KUNIT_ASSERT_EQ(test, aiaccel_ref_dma_copy(copy, (u8 *)src + 5, (u8 *)want), 0);
+	eng_expect_out(test, dst + 11, want, copy_size, "dma_copy");
+	kvfree(want_act);
+	kvfree(want_add);
+	kvfree(want);
+}
+
+/* Run the one-op job at BIG_CS on engine 0 to its end; its Q_ERR_STATUS. */
+static u32 eng_run_big(struct kunit *test, u32 cs_size)
+{
+	eng_ring(test, 0, 4);
+	eng_submit(test, 0, BIG_CS, cs_size, 1);
+	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 0));
+	return rd(test, AIACCEL_QUEUE_BASE(0) + AIACCEL_Q_ERR_STATUS);
+}
+
+static bool eng_all(const s8 *p, size_t size, s8 v)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+/*
+ * An op that fails writes nothing, even when it streams its tensors: a
+ * page missing in the middle of the weights of a GEMM larger than the
+ * local memory faults before any output is written, and so does a bad
+ * per-channel scale at the end of its table.
+ */
+static void engine_failing_big_op_writes_nothing(struct kunit *test)
+{
+	u8 *cs = eng_map_buf(test, BIG_CS, PAGE_SIZE, AIACCEL_PTE_READ, 0);
+	struct aiaccel_op_gemm *op = (void *)cs;
+	const u32 m = 64, n = 64, k = 20000;
+	u64 hole = BIG_VA(1) + 150 * PAGE_SIZE;
+	struct aiaccel_requant *quant;
+	u32 err, fault;
+	s8 *out;
+
+	aiaccel_test_gemm_op(op, BIG_VA(0), BIG_VA(1), BIG_VA(2), m, n, k);
+	eng_map_buf(test, BIG_VA(0), m * k, AIACCEL_PTE_READ, 0);
+	eng_map_buf(test, BIG_VA(1), n * k, AIACCEL_PTE_READ, 0);
+	out = eng_map_buf(test, BIG_VA(2), m * n, AIACCEL_PTE_READ | AIACCEL_PTE_WRITE, 0);
+	memset(out, 0x5a, m * n);
+	*pt_slot(test, hole, AIACCEL_PT_LEVELS - 1) = 0;
+
+	err = eng_run_big(test, sizeof(*op));
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, err), AIACCEL_ERR_MMU_FAULT);
+	fault = rd(test, AIACCEL_REG_MMU_FAULT_STATUS);
+	KUNIT_EXPECT_FALSE(test, fault & AIACCEL_MMU_FAULT_WRITE);
+	KUNIT_EXPECT_EQ(test, eng_reg64(test, AIACCEL_REG_MMU_FAULT_ADDR_LO), hole);
+	KUNIT_EXPECT_TRUE(test, eng_all(out, m * n, 0x5a));
+	KUNIT_EXPECT_EQ(test, eng_reg64(test, AIACCEL_REG_PERF_MACS_LO), 0);
+
+	/* Mapped again; now the last of 3000 per-channel scales is bad. */
+	eng_map_buf(test, hole, PAGE_SIZE, AIACCEL_PTE_READ, 0);
+	wr(test, AIACCEL_REG_MMU_TLB_INVALIDATE, 1);
+	wr(test, AIACCEL_REG_MMU_FAULT_STATUS, 1);
+	wr(test, AIACCEL_QUEUE_BASE(0) + AIACCEL_Q_CTRL, AIACCEL_Q_CTRL_RESET);
+	op->n = 3000;
+	op->k = 100;
+	op->hdr.flags = AIACCEL_OP_F_PER_CHANNEL;
+	op->quant = BIG_VA(3);
+	out = eng_map_buf(test, BIG_VA(4), m * 3000, AIACCEL_PTE_READ | AIACCEL_PTE_WRITE, 0);
+	op->output = BIG_VA(4);
+	memset(out, 0x5a, m * 3000);
+	quant = eng_map_buf(test, BIG_VA(3), 3000 * sizeof(*quant), AIACCEL_PTE_READ, 0);
+	eng_fill_quant(quant, 3000, -10);
+	quant[2999].shift = 31;
+	err = eng_run_big(test, sizeof(*op));
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, err), AIACCEL_ERR_INVALID_OP);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err), 0);
+	KUNIT_EXPECT_TRUE(test, eng_all(out, m * 3000, 0x5a));
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_MMU_FAULT_STATUS), 0);
+}
+
+/* Element-wise ops overlapping their inputs from both sides are invalid. */
+static void engine_overlap_both_sides_is_invalid(struct kunit *test)
+{
+	u8 *cs = eng_map_buf(test, BIG_CS, PAGE_SIZE, AIACCEL_PTE_READ, 0);
+	struct aiaccel_op_add *op = (void *)cs;
+	s8 *buf;
+	u32 err;
+
+	buf = eng_map_buf(test, BIG_VA(0), 3 * PAGE_SIZE, AIACCEL_PTE_READ | AIACCEL_PTE_WRITE, 0);
+	memset(buf, 0x5a, 3 * PAGE_SIZE);
+	op->hdr = (struct aiaccel_op_header){ AIACCEL_OP_ADD, sizeof(*op), 0 };
+	op->input1 = BIG_VA(0);
+	op->output = BIG_VA(0) + 100;
+	op->input2 = BIG_VA(0) + 200;
+	op->count = 5000;
+	op->input1_scale = (struct aiaccel_requant){ 1 << 30, -1 };
+	op->input2_scale = op->input1_scale;
+	op->output_scale = op->input1_scale;
+	op->act_min = -128;
+	op->act_max = 127;
+	err = eng_run_big(test, sizeof(*op));
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, err), AIACCEL_ERR_INVALID_OP);
+	KUNIT_EXPECT_TRUE(test, eng_all(buf, 3 * PAGE_SIZE, 0x5a));
+}
+
 static struct kunit_case eng_cases[] = {
 	KUNIT_CASE(engine_gemm_matches_reference),
 	KUNIT_CASE(engine_unmapped_access_faults),
@@ -554,6 +946,9 @@ static struct kunit_case eng_cases[] = {
 	KUNIT_CASE(engine_power_off_rejects_work),
 	KUNIT_CASE(engine_tlb_needs_invalidation),
 	KUNIT_CASE(engine_dma_copy_across_pages),
+	KUNIT_CASE(engine_big_ops_bounded_memory),
+	KUNIT_CASE(engine_failing_big_op_writes_nothing),
+	KUNIT_CASE(engine_overlap_both_sides_is_invalid),
 	{}
 };
 
