@@ -931,6 +931,127 @@ static void engine_overlap_both_sides_is_invalid(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, eng_all(buf, 3 * PAGE_SIZE, 0x5a));
 }
 
+/*
+ * A GEMM of @dim cubed on engine 0, after @nops NOPs, each tensor backed
+ * by 16 pages: minutes of work whose results do not matter.
+ */
+static void eng_submit_huge_gemm(struct kunit *test, u32 dim, unsigned int nops)
+{
+	u8 *cs = eng_map_buf(test, BIG_CS, PAGE_SIZE, AIACCEL_PTE_READ, 0);
+	struct aiaccel_op_nop *nop = (void *)cs;
+	struct aiaccel_op_gemm *op = (void *)(nop + nops);
+	unsigned int i;
+
+	for (i = 0; i < nops; i++)
+		nop[i].hdr = (struct aiaccel_op_header){ AIACCEL_OP_NOP, sizeof(*nop), 0 };
+	aiaccel_test_gemm_op(op, BIG_VA(0), BIG_VA(1), BIG_VA(2), dim, dim, dim);
+	eng_fill(eng_map_buf(test, BIG_VA(0), (size_t)dim * dim, AIACCEL_PTE_READ, 16),
+		 16 * PAGE_SIZE);
+	eng_fill(eng_map_buf(test, BIG_VA(1), (size_t)dim * dim, AIACCEL_PTE_READ, 16),
+		 16 * PAGE_SIZE);
+	eng_map_buf(test, BIG_VA(2), (size_t)dim * dim,
+		    AIACCEL_PTE_READ | AIACCEL_PTE_WRITE, 16);
+	eng_ring(test, 0, 4);
+	eng_submit(test, 0, BIG_CS, nops * sizeof(*nop) + sizeof(*op), 1);
+}
+
+#define HUGE_DIM	4096
+
+static bool eng_active(struct aiaccel_sim *sim, unsigned int q)
+{
+	guard(spinlock_irqsave)(&sim->lock);
+	return sim->engines[q].active;
+}
+
+/* Wait for engine 0 to have been executing a job for 100 ms. */
+static void eng_wait_running(struct kunit *test)
+{
+	struct eng_test *t = test->priv;
+	int i;
+
+	for (i = 0; i < 5000 && !eng_active(&t->sim, 0); i++)
+		usleep_range(500, 1000);
+	KUNIT_ASSERT_TRUE(test, eng_active(&t->sim, 0));
+	msleep(100);
+}
+
+/*
+ * Time from now until engine 0 stops touching memory (Q_STATUS.BUSY, or
+ * the state behind it while powered off), in microseconds; -1 if it has
+ * not after a second.
+ */
+static s64 eng_time_to_idle(struct kunit *test)
+{
+	struct eng_test *t = test->priv;
+	ktime_t start = ktime_get();
+
+	while (eng_active(&t->sim, 0)) {
+		if (ktime_ms_delta(ktime_get(), start) > 1000)
+			return -1;
+		usleep_range(20, 50);
+	}
+	return ktime_us_delta(ktime_get(), start);
+}
+
+/*
+ * A reset, or a power-off, in the middle of one op that would run for
+ * tens of seconds: the engine stops touching memory at once, within one
+ * work unit (a second is the bound here), and retires nothing.
+ */
+static void engine_reset_aborts_long_op(struct kunit *test)
+{
+	u32 q = AIACCEL_QUEUE_BASE(0);
+	s64 us;
+
+	eng_submit_huge_gemm(test, HUGE_DIM, 0);
+	eng_wait_running(test);
+	KUNIT_EXPECT_TRUE(test, rd(test, q + AIACCEL_Q_STATUS) & AIACCEL_Q_STATUS_BUSY);
+
+	wr(test, q + AIACCEL_Q_CTRL, AIACCEL_Q_CTRL_RESET);
+	us = eng_time_to_idle(test);
+	KUNIT_EXPECT_GE(test, us, 0);
+	KUNIT_EXPECT_FALSE(test, rd(test, q + AIACCEL_Q_STATUS) & AIACCEL_Q_STATUS_BUSY);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_RING_HEAD), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_DONE_SEQNO), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_PERF_JOBS_LO), 0);
+	/* Nor does Q_PROGRESS move again, from the reset value. */
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_PROGRESS), 0);
+	kunit_info(test, "engine reset inside a %u^3 GEMM: idle after %lld us\n",
+		   HUGE_DIM, us);
+
+	/* The same job again, and a power-off in its middle. */
+	eng_ring(test, 0, 4);
+	eng_submit(test, 0, BIG_CS, sizeof(struct aiaccel_op_gemm), 2);
+	eng_wait_running(test);
+	wr(test, AIACCEL_REG_POWER_CTRL, AIACCEL_POWER_OFF);
+	us = eng_time_to_idle(test);
+	KUNIT_EXPECT_GE(test, us, 0);
+	wr(test, AIACCEL_REG_POWER_CTRL, AIACCEL_POWER_ON);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_STATUS), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_PERF_JOBS_LO), 0);
+	kunit_info(test, "power-off inside a %u^3 GEMM: idle after %lld us\n",
+		   HUGE_DIM, us);
+}
+
+/* The watchdog fires inside one long op, which is named in the error. */
+static void engine_watchdog_inside_op(struct kunit *test)
+{
+	u32 q = AIACCEL_QUEUE_BASE(0), err;
+	ktime_t start = ktime_get();
+
+	wr(test, q + AIACCEL_Q_WATCHDOG_MS, 200);
+	eng_submit_huge_gemm(test, HUGE_DIM, 2);
+	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 0));
+	err = rd(test, q + AIACCEL_Q_ERR_STATUS);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, err), AIACCEL_ERR_WATCHDOG);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err), 2);
+	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_DONE_SEQNO), 1);
+	/* The failing op adds nothing to the counters. */
+	KUNIT_EXPECT_EQ(test, eng_reg64(test, AIACCEL_REG_PERF_MACS_LO), 0);
+	kunit_info(test, "watchdog of 200 ms: job failed after %lld ms\n",
+		   ktime_ms_delta(ktime_get(), start));
+}
+
 static struct kunit_case eng_cases[] = {
 	KUNIT_CASE(engine_gemm_matches_reference),
 	KUNIT_CASE(engine_unmapped_access_faults),
@@ -949,6 +1070,8 @@ static struct kunit_case eng_cases[] = {
 	KUNIT_CASE(engine_big_ops_bounded_memory),
 	KUNIT_CASE(engine_failing_big_op_writes_nothing),
 	KUNIT_CASE(engine_overlap_both_sides_is_invalid),
+	KUNIT_CASE(engine_reset_aborts_long_op),
+	KUNIT_CASE(engine_watchdog_inside_op),
 	{}
 };
 

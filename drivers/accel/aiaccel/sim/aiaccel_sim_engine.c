@@ -7,9 +7,10 @@
  * executed by aiaccel_sim_ops.c, which streams the op's tensors through
  * the MMU and the engine's fixed local memory, tile by tile), retire the
  * entry and raise interrupts as Documentation/accel/aiaccel/hardware.rst
- * says.  Register state lives in struct aiaccel_sim under sim->lock; the
- * thread holds the lock only to look at or update registers, never while
- * touching memory.
+ * says.  At every work-unit boundary inside an op the engine gives up the
+ * op if it was aborted or its watchdog fired.  Register state lives in
+ * struct aiaccel_sim under sim->lock; the thread holds the lock only to
+ * look at or update registers, never while touching memory.
  */
 
 #include <linux/bitfield.h>
@@ -77,14 +78,22 @@ static bool sim_job_overdue(const struct sim_job *job)
 	       ktime_ms_delta(ktime_get(), job->start) >= job->watchdog_ms;
 }
 
-/* Map an error of the memory or op layer to a job error code. */
+/*
+ * Map an error of the memory or op layer to a job error code; an aborted
+ * op (-ECANCELED) is not an error: sim_run_job() sees the abort.
+ */
 static u32 sim_job_error(int err)
 {
 	switch (err) {
+	case 0:
+	case -ECANCELED:
+		return 0;
 	case -EFAULT:
 		return AIACCEL_ERR_MMU_FAULT;
 	case -EIO:
 		return AIACCEL_ERR_BUS;
+	case -ETIMEDOUT:
+		return AIACCEL_ERR_WATCHDOG;
 	default:
 		return AIACCEL_ERR_INVALID_OP;
 	}
@@ -178,10 +187,42 @@ static int sim_port_write(struct aiaccel_sim_port *port, unsigned int t,
 				    &fault_va);
 }
 
-/* A work unit of the op retired. */
+/* 0, or why the job must stop: -ECANCELED aborted, -ETIMEDOUT watchdog. */
+static int sim_job_check(struct aiaccel_sim_engine *eng, const struct sim_job *job)
+{
+	if (sim_job_aborted(eng, job))
+		return -ECANCELED;
+	if (sim_job_overdue(job))
+		return -ETIMEDOUT;
+	return 0;
+}
+
+/* A work unit of the op retired: give up if the job was abandoned or is overdue. */
 static int sim_port_unit(struct aiaccel_sim_port *port, bool last)
 {
+	struct sim_port *p = to_sim_port(port);
+	int ret;
+
+	ret = sim_job_check(p->eng, p->job);
+	if (ret)
+		return ret;
 	cond_resched();
+	return 0;
+}
+
+/*
+ * Take a DMA channel for a copy, waiting while all are busy, but not
+ * past an abort or the watchdog.
+ */
+static int sim_dma_channel_get(struct aiaccel_sim_engine *eng, struct sim_job *job)
+{
+	int ret;
+
+	while (down_timeout(&eng->sim->dma_channels, 1)) {
+		ret = sim_job_check(eng, job);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -223,7 +264,9 @@ static u32 sim_run_op(struct aiaccel_sim_engine *eng, struct sim_job *job, u64 v
 
 	if (op.hdr.opcode == AIACCEL_OP_DMA_COPY) {
 		/* Bulk copies share the device's DMA channels. */
-		down(&sim->dma_channels);
+		ret = sim_dma_channel_get(eng, job);
+		if (ret)
+			return sim_job_error(ret);
 		ret = aiaccel_sim_op_run(&op.hdr, &p.port, eng->sram, AIACCEL_SIM_SRAM_SIZE);
 		up(&sim->dma_channels);
 	} else {
@@ -416,9 +459,9 @@ void aiaccel_sim_engine_kick(struct aiaccel_sim *sim, unsigned int q)
  * @sim: The chip.
  * @q: Engine.
  *
- * The job is not retired; its thread notices at the next op boundary (or
- * at once if stuck) and goes back to waiting.  Called with sim->lock held, by reset and
- * power-off.
+ * The job is not retired; its thread notices at the next work-unit
+ * boundary (or at once if stuck) and goes back to waiting.  Called with
+ * sim->lock held, by reset and power-off.
  */
 void aiaccel_sim_engine_abort(struct aiaccel_sim *sim, unsigned int q)
 {
