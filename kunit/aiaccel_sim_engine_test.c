@@ -263,7 +263,9 @@ static void engine_gemm_matches_reference(struct kunit *test)
 			16 + DIV_ROUND_UP(16 * 24 * 40, 256) +
 			DIV_ROUND_UP(16 * 40 + 24 * 40 + 16 * 24, 64));
 	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_PERF_JOBS_LO), 1);
-	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_QUEUE_BASE(0) + AIACCEL_Q_PROGRESS), 1);
+	/* At least one work unit, and one per AIACCEL_SIM_UNIT_WORK MACs. */
+	KUNIT_EXPECT_GE(test, rd(test, AIACCEL_QUEUE_BASE(0) + AIACCEL_Q_PROGRESS),
+			max(1U, 16 * 24 * 40 / AIACCEL_SIM_UNIT_WORK));
 	/* The entry says what the job cost and that it succeeded. */
 	KUNIT_EXPECT_EQ(test, le64_to_cpu(t->ring[0][0].wb_cycles),
 			(u64)rd(test, AIACCEL_REG_PERF_CYCLES_LO));
@@ -812,6 +814,7 @@ static void engine_big_ops_bounded_memory(struct kunit *test)
 	KUNIT_EXPECT_LE(test, max_mem, AIACCEL_SIM_ENGINE_MEM_MAX);
 	KUNIT_EXPECT_GT(test, max_mem, 0);
 	progress = rd(test, q + AIACCEL_Q_PROGRESS);
+	KUNIT_EXPECT_GE(test, progress, div_u64(work, AIACCEL_SIM_UNIT_WORK));
 	kunit_info(test, "7 ops, %llu MACs: Q_PROGRESS %llu, engine memory %zu bytes\n",
 		   work, progress, max_mem);
 
@@ -1046,10 +1049,79 @@ static void engine_watchdog_inside_op(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, err), AIACCEL_ERR_WATCHDOG);
 	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err), 2);
 	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_DONE_SEQNO), 1);
-	/* The failing op adds nothing to the counters. */
+	/* The failing op adds nothing to the counters; its units moved Q_PROGRESS. */
 	KUNIT_EXPECT_EQ(test, eng_reg64(test, AIACCEL_REG_PERF_MACS_LO), 0);
+	KUNIT_EXPECT_GT(test, rd(test, q + AIACCEL_Q_PROGRESS), 2);
 	kunit_info(test, "watchdog of 200 ms: job failed after %lld ms\n",
 		   ktime_ms_delta(ktime_get(), start));
+}
+
+/* Wait up to @ms for Q_PROGRESS of engine 0 to pass @than. */
+static bool eng_progress_past(struct kunit *test, u32 than, unsigned int ms)
+{
+	ktime_t end = ktime_add_ms(ktime_get(), ms);
+
+	do {
+		if (rd(test, AIACCEL_QUEUE_BASE(0) + AIACCEL_Q_PROGRESS) > than)
+			return true;
+		usleep_range(100, 200);
+	} while (ktime_before(ktime_get(), end));
+	return false;
+}
+
+/*
+ * Q_PROGRESS moves all through one long op, at full speed and at the
+ * slowest clock with the clock divider hook at 64 (512 times slower),
+ * and a reset still ends the op at once while it is stretched.
+ */
+static void engine_progress_inside_op(struct kunit *test)
+{
+	struct eng_test *t = test->priv;
+	u32 q = AIACCEL_QUEUE_BASE(0), last, now, moves = 0;
+	ktime_t start, moved;
+	s64 max_gap = 0;
+	int i;
+
+	eng_submit_huge_gemm(test, HUGE_DIM, 0);
+	KUNIT_ASSERT_TRUE(test, eng_progress_past(test, 0, 5000));
+	for (i = 0; i < 5; i++) {
+		last = rd(test, q + AIACCEL_Q_PROGRESS);
+		KUNIT_EXPECT_TRUE(test, eng_progress_past(test, last, 1000));
+	}
+	/* The time of a work unit at full speed bounds the abort latency. */
+	last = rd(test, q + AIACCEL_Q_PROGRESS);
+	start = ktime_get();
+	msleep(200);
+	now = rd(test, q + AIACCEL_Q_PROGRESS);
+	kunit_info(test, "full speed: %u units in %lld ms, %lld ns per unit\n", now - last,
+		   ktime_ms_delta(ktime_get(), start),
+		   div_s64(ktime_to_ns(ktime_sub(ktime_get(), start)), max(now - last, 1U)));
+
+	wr(test, AIACCEL_REG_CLOCK_LEVEL, 0);
+	atomic_set(&t->sim.hooks.clock_divider, AIACCEL_SIM_MAX_CLOCK_DIVIDER);
+	msleep(50);
+	last = rd(test, q + AIACCEL_Q_PROGRESS);
+	start = ktime_get();
+	moved = start;
+	while (ktime_ms_delta(ktime_get(), start) < 1500) {
+		usleep_range(500, 1000);
+		now = rd(test, q + AIACCEL_Q_PROGRESS);
+		if (now == last)
+			continue;
+		max_gap = max(max_gap, ktime_ms_delta(ktime_get(), moved));
+		moves += now - last;
+		last = now;
+		moved = ktime_get();
+	}
+	max_gap = max(max_gap, ktime_ms_delta(ktime_get(), moved));
+	KUNIT_EXPECT_GT(test, moves, 0);
+	KUNIT_EXPECT_LT(test, max_gap, 1000);
+	kunit_info(test, "clock level 0, divider 64: %u units in 1.5 s, Q_PROGRESS still every %lld ms at most\n",
+		   moves, max_gap);
+
+	wr(test, q + AIACCEL_Q_CTRL, AIACCEL_Q_CTRL_RESET);
+	KUNIT_EXPECT_GE(test, eng_time_to_idle(test), 0);
+	atomic_set(&t->sim.hooks.clock_divider, 1);
 }
 
 static struct kunit_case eng_cases[] = {
@@ -1072,6 +1144,7 @@ static struct kunit_case eng_cases[] = {
 	KUNIT_CASE(engine_overlap_both_sides_is_invalid),
 	KUNIT_CASE(engine_reset_aborts_long_op),
 	KUNIT_CASE(engine_watchdog_inside_op),
+	KUNIT_CASE(engine_progress_inside_op),
 	{}
 };
 

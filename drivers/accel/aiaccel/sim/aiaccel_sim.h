@@ -116,7 +116,7 @@ struct aiaccel_sim_hooks {
  * @done_seqno: Seqno of the last retired job.
  * @err_status: Latched job error (code and op index); 0 if none.
  * @err_seqno: Seqno of the job that failed.
- * @progress: Ops retired, free-running.
+ * @progress: Work units retired, free-running.
  * @busy_cycles: Cycles spent executing jobs.
  * @jobs_done: Jobs retired.
  * @watchdog_ms: Job time limit, 0 = off.

@@ -7,15 +7,15 @@
  * executed by aiaccel_sim_ops.c, which streams the op's tensors through
  * the MMU and the engine's fixed local memory, tile by tile), retire the
  * entry and raise interrupts as Documentation/accel/aiaccel/hardware.rst
- * says.  At every work-unit boundary inside an op the engine gives up the
- * op if it was aborted or its watchdog fired.  Register state lives in
- * struct aiaccel_sim under sim->lock; the thread holds the lock only to
- * look at or update registers, never while touching memory.
+ * says.  At every work-unit boundary inside an op the engine counts
+ * progress, stretches time for a slow clock and gives up the op if it was
+ * aborted or its watchdog fired.  Register state lives in struct
+ * aiaccel_sim under sim->lock; the thread holds the lock only to look at
+ * or update registers, never while touching memory.
  */
 
 #include <linux/bitfield.h>
 #include <linux/container_of.h>
-#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -27,6 +27,11 @@
 
 #include "aiaccel_sim.h"
 #include "aiaccel_sim_ops.h"
+
+/* Stretch a slow engine's time by sleeps of at least this long. */
+#define SIM_STRETCH_MIN_US	1000
+/* ... and at most this long, looking at the watchdog in between. */
+#define SIM_STRETCH_MAX_US	10000
 
 /* What the thread saw of its queue when it picked up an entry. */
 struct sim_job {
@@ -99,41 +104,12 @@ static u32 sim_job_error(int err)
 	}
 }
 
-static void sim_add_cost(struct aiaccel_sim *sim, struct aiaccel_sim_queue *q,
-			 const struct aiaccel_sim_cost *cost)
+static void sim_add_cost(struct aiaccel_sim *sim, const struct aiaccel_sim_cost *cost)
 {
 	guard(spinlock_irqsave)(&sim->lock);
 	sim->perf_cycles += cost->cycles;
 	sim->perf_macs += cost->macs;
 	sim->perf_bytes += cost->bytes;
-	q->progress++;
-}
-
-/*
- * A slower clock stretches every op: it takes 2^(top - level) times as
- * long as it did at full speed (from @start), and clock_divider times
- * that.  Op by op, so Q_PROGRESS moves at the slower pace all through a
- * long job instead of stopping while the whole job is stretched at its end.
- */
-static void sim_stretch(struct aiaccel_sim_engine *eng, struct sim_job *job, ktime_t start)
-{
-	struct aiaccel_sim *sim = eng->sim;
-	u32 factor, level;
-	s64 extra_us;
-
-	scoped_guard(spinlock_irqsave, &sim->lock)
-		level = sim->clock_level;
-	factor = (1U << (AIACCEL_SIM_CLOCK_LEVELS - 1 - level)) *
-		 atomic_read(&sim->hooks.clock_divider);
-	if (factor <= 1)
-		return;
-	extra_us = ktime_us_delta(ktime_get(), start) * (factor - 1);
-	while (extra_us > 0 && !sim_job_aborted(eng, job)) {
-		s64 step = min_t(s64, extra_us, 10000);
-
-		fsleep(step);
-		extra_us -= step;
-	}
 }
 
 /**
@@ -143,6 +119,9 @@ static void sim_stretch(struct aiaccel_sim_engine *eng, struct sim_job *job, kti
  * @job: The job the op belongs to.
  * @root: The job's page-table root.
  * @t: The op's tensors.
+ * @factor: How many times slower than full speed the engine runs.
+ * @mark: When the current work unit started.
+ * @debt_us: Time a slower clock still owes, in microseconds.
  */
 struct sim_port {
 	struct aiaccel_sim_port port;
@@ -150,6 +129,9 @@ struct sim_port {
 	struct sim_job *job;
 	u64 root;
 	struct aiaccel_sim_tensor t[AIACCEL_SIM_OP_MAX_TENSORS];
+	u32 factor;
+	ktime_t mark;
+	s64 debt_us;
 };
 
 static struct sim_port *to_sim_port(struct aiaccel_sim_port *port)
@@ -197,16 +179,74 @@ static int sim_job_check(struct aiaccel_sim_engine *eng, const struct sim_job *j
 	return 0;
 }
 
-/* A work unit of the op retired: give up if the job was abandoned or is overdue. */
+/* Under sim->lock: how many times slower than full speed engines run. */
+static u32 sim_slowdown(struct aiaccel_sim *sim)
+{
+	lockdep_assert_held(&sim->lock);
+	return (1U << (AIACCEL_SIM_CLOCK_LEVELS - 1 - sim->clock_level)) *
+	       atomic_read(&sim->hooks.clock_divider);
+}
+
+/* Sleep off the time a slower clock owes, unless the job must stop. */
+static int sim_stretch(struct sim_port *p)
+{
+	struct aiaccel_sim_engine *eng = p->eng;
+	s64 step;
+	int ret;
+
+	while (p->debt_us > 0) {
+		ret = sim_job_check(eng, p->job);
+		if (ret)
+			return ret;
+		step = min_t(s64, p->debt_us, SIM_STRETCH_MAX_US);
+		wait_event_interruptible_hrtimeout(eng->wq,
+						   sim_job_aborted(eng, p->job),
+						   us_to_ktime(step));
+		p->debt_us -= step;
+	}
+	return 0;
+}
+
+/*
+ * A work unit of the op retired.  A slower clock stretches it: it takes
+ * 2^(top - level) times as long as it did at full speed, and
+ * clock_divider times that (as the clock was when the unit started); what
+ * is owed is slept off once it reaches SIM_STRETCH_MIN_US and at the end
+ * of the op, so Q_PROGRESS moves at the slower pace all through a long
+ * op.  Then give up if the job is overdue or was abandoned, or count the
+ * unit in Q_PROGRESS.
+ */
 static int sim_port_unit(struct aiaccel_sim_port *port, bool last)
 {
 	struct sim_port *p = to_sim_port(port);
+	struct aiaccel_sim_engine *eng = p->eng;
+	struct aiaccel_sim *sim = eng->sim;
+	struct sim_job *job = p->job;
+	ktime_t now = ktime_get();
 	int ret;
 
-	ret = sim_job_check(p->eng, p->job);
-	if (ret)
-		return ret;
-	cond_resched();
+	if (p->factor > 1) {
+		p->debt_us += ktime_us_delta(now, p->mark) * (p->factor - 1);
+		if (p->debt_us >= SIM_STRETCH_MIN_US || last) {
+			ret = sim_stretch(p);
+			if (ret)
+				return ret;
+			now = ktime_get();
+		}
+	}
+	if (job->watchdog_ms && ktime_ms_delta(now, job->start) >= job->watchdog_ms)
+		return -ETIMEDOUT;
+	scoped_guard(spinlock_irqsave, &sim->lock) {
+		/* A reset may have come since: its Q_PROGRESS is 0. */
+		if (eng->generation != job->generation)
+			return -ECANCELED;
+		sim->queues[eng->index].progress++;
+		p->factor = sim_slowdown(sim);
+	}
+	/* Time spent letting others run is not the engine's. */
+	if (cond_resched())
+		now = ktime_get();
+	p->mark = now;
 	return 0;
 }
 
@@ -241,8 +281,8 @@ static u32 sim_run_op(struct aiaccel_sim_engine *eng, struct sim_job *job, u64 v
 		.eng = eng,
 		.job = job,
 		.root = le64_to_cpu(job->entry.pt_root),
+		.mark = ktime_get(),
 	};
-	ktime_t start = ktime_get();
 	struct aiaccel_sim_cost cost;
 	union aiaccel_sim_op op;
 	unsigned int size;
@@ -261,6 +301,8 @@ static u32 sim_run_op(struct aiaccel_sim_engine *eng, struct sim_job *job, u64 v
 	if (aiaccel_sim_op_tensors(&op.hdr, p.t, ARRAY_SIZE(p.t)) < 0)
 		return AIACCEL_ERR_INVALID_OP;
 	*op_size = size;
+	scoped_guard(spinlock_irqsave, &sim->lock)
+		p.factor = sim_slowdown(sim);
 
 	if (op.hdr.opcode == AIACCEL_OP_DMA_COPY) {
 		/* Bulk copies share the device's DMA channels. */
@@ -275,11 +317,9 @@ static u32 sim_run_op(struct aiaccel_sim_engine *eng, struct sim_job *job, u64 v
 	if (ret)
 		return sim_job_error(ret);
 
-	/* A slower engine retires the op later. */
-	sim_stretch(eng, job, start);
 	aiaccel_sim_op_cost(&op.hdr, &cost);
 	job->cycles += cost.cycles;
-	sim_add_cost(sim, &sim->queues[eng->index], &cost);
+	sim_add_cost(sim, &cost);
 	return 0;
 }
 
@@ -460,8 +500,9 @@ void aiaccel_sim_engine_kick(struct aiaccel_sim *sim, unsigned int q)
  * @q: Engine.
  *
  * The job is not retired; its thread notices at the next work-unit
- * boundary (or at once if stuck) and goes back to waiting.  Called with
- * sim->lock held, by reset and power-off.
+ * boundary (or at once if stuck or stretching a slow clock's time) and
+ * goes back to waiting.  Called with sim->lock held, by reset and
+ * power-off.
  */
 void aiaccel_sim_engine_abort(struct aiaccel_sim *sim, unsigned int q)
 {
