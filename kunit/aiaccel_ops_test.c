@@ -34,6 +34,8 @@
 #define OPS_VA(i)	(0x100000000ULL * ((i) + 1))
 /* What the output buffers hold before an op runs. */
 #define OPS_POISON	0xa5
+/* Bytes past the end of the local memory that must stay untouched. */
+#define OPS_GUARD	256
 
 /* ------------------------------------------------------------------------
  * Deterministic random numbers (splitmix64)
@@ -146,7 +148,8 @@ static s32 ops_mac_shift(u64 k)
  * @t: Its tensors as the model lists them.
  * @buf: One buffer per tensor: the model's.
  * @ref_out: The reference's output buffer.
- * @scratch: The model's scratch buffer.
+ * @sram: The model's local memory, followed by %OPS_GUARD guard bytes.
+ * @sram_size: Its size.
  */
 struct ops_case {
 	union aiaccel_sim_op op;
@@ -154,7 +157,8 @@ struct ops_case {
 	struct aiaccel_sim_tensor t[OPS_MAX];
 	void *buf[OPS_MAX];
 	void *ref_out;
-	void *scratch;
+	u8 *sram;
+	size_t sram_size;
 };
 
 static void ops_free(struct ops_case *c)
@@ -164,10 +168,10 @@ static void ops_free(struct ops_case *c)
 	for (i = 0; i < c->n; i++)
 		kvfree(c->buf[i]);
 	kvfree(c->ref_out);
-	kvfree(c->scratch);
+	kvfree(c->sram);
 	c->n = 0;
 	c->ref_out = NULL;
-	c->scratch = NULL;
+	c->sram = NULL;
 }
 
 /* The buffer of the tensor at @va, or NULL if the op does not use one. */
@@ -206,12 +210,12 @@ static void ops_fill(struct ops_rng *r, s8 *p, u64 size)
 
 /*
  * Ask the model for the op's tensors and allocate them: inputs random,
- * output (and the reference's copy of it) poisoned.
+ * output (and the reference's copy of it) poisoned; and the local memory,
+ * of c->sram_size bytes (the engine's if 0), guarded.
  */
 static void ops_alloc(struct kunit *test, struct ops_case *c,
 		      struct ops_rng *r)
 {
-	size_t scratch = aiaccel_sim_op_scratch_size(&c->op.hdr);
 	int i, n;
 
 	n = aiaccel_sim_op_tensors(&c->op.hdr, c->t, OPS_MAX);
@@ -230,10 +234,27 @@ static void ops_alloc(struct kunit *test, struct ops_case *c,
 	c->ref_out = kvmalloc(c->t[n - 1].size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c->ref_out);
 	memset(c->ref_out, OPS_POISON, c->t[n - 1].size);
-	if (scratch) {
-		c->scratch = kvmalloc(scratch, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, c->scratch);
+	if (!c->sram_size)
+		c->sram_size = AIACCEL_SIM_SRAM_SIZE;
+	c->sram = kvmalloc(c->sram_size + OPS_GUARD, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->sram);
+	memset(c->sram + c->sram_size, OPS_POISON, OPS_GUARD);
+}
+
+/* The op stayed within its local memory. */
+static bool ops_guard_ok(struct kunit *test, struct ops_case *c,
+			 unsigned int iter)
+{
+	unsigned int i;
+
+	for (i = 0; i < OPS_GUARD; i++) {
+		if (c->sram[c->sram_size + i] != OPS_POISON) {
+			KUNIT_FAIL(test, "iteration %u: local memory of %zu written at +%u",
+				   iter, c->sram_size, i);
+			return false;
+		}
 	}
+	return true;
 }
 
 /* Bias and per-channel scales of a GEMM, CONV2D or DWCONV2D. */
@@ -344,20 +365,26 @@ static bool ops_run(struct kunit *test, struct ops_case *c, unsigned int iter)
 	const s8 *ref = c->ref_out;
 	int sim_ret, ref_ret;
 
-	sim_ret = aiaccel_sim_op_execute(&c->op.hdr, c->buf, c->n, c->scratch);
+	sim_ret = aiaccel_sim_op_execute(&c->op.hdr, c->buf, c->n, c->sram,
+					 c->sram_size);
 	ref_ret = ops_ref_run(c);
+	if (!ops_guard_ok(test, c, iter)) {
+		ops_describe(test, &c->op);
+		return false;
+	}
 	if (sim_ret != ref_ret) {
-		KUNIT_FAIL(test, "iteration %u: model returned %d, reference %d",
-			   iter, sim_ret, ref_ret);
+		KUNIT_FAIL(test, "iteration %u: model returned %d, reference %d (local memory %zu)",
+			   iter, sim_ret, ref_ret, c->sram_size);
 		ops_describe(test, &c->op);
 		return false;
 	}
 	for (i = 0; i < size; i++) {
 		if (sim[i] != ref[i]) {
 			KUNIT_FAIL(test,
-				   "iteration %u: output byte %llu of %llu: model %d, reference %d",
+				   "iteration %u: output byte %llu of %llu: model %d, reference %d (local memory %zu)",
 				   iter, (unsigned long long)i,
-				   (unsigned long long)size, sim[i], ref[i]);
+				   (unsigned long long)size, sim[i], ref[i],
+				   c->sram_size);
 			ops_describe(test, &c->op);
 			return false;
 		}
@@ -554,13 +581,121 @@ static void ops_gen_activation(struct ops_rng *r, union aiaccel_sim_op *u)
 	ops_act(r, &op->act_min, &op->act_max);
 }
 
-/* Generate, allocate, run and compare @iters random ops of one kind. */
+/*
+ * Shapes that cross the tiles of the engine's local memory in every
+ * dimension: more rows, output channels and row length than one tile
+ * holds, in odd sizes.
+ */
+static void ops_gen_gemm_big(struct ops_rng *r, union aiaccel_sim_op *u,
+			     int v)
+{
+	struct aiaccel_op_gemm *op = &u->gemm;
+
+	ops_gen_gemm(r, u);
+	op->m = ops_range(r, 1, 300);
+	op->n = ops_range(r, 1, 300);
+	op->k = ops_range(r, 1, 2600);
+	ops_requant(r, &op->requant, ops_mac_shift(op->k));
+}
+
+/*
+ * A CONV2D (@v 0) or DWCONV2D (@v 1) with many channels (im2col rows
+ * longer than a slice, more output channels than a tile or a pass),
+ * windows from 1 to 12 taps a side and padding and strides that put tile
+ * edges at the image borders.
+ */
+static void ops_gen_conv_big(struct ops_rng *r, union aiaccel_sim_op *u,
+			     int v)
+{
+	struct aiaccel_op_conv2d *op = &u->conv2d;
+	bool dw = v;
+	u32 ext_h, ext_w;
+
+	ops_gen_conv(r, u, dw, 0);
+	op->in_h = ops_range(r, 1, 14);
+	op->in_w = ops_range(r, 1, 14);
+	op->in_c = ops_range(r, 1, dw ? 300 : 160);
+	op->out_c = dw ? op->in_c * ops_range(r, 1, 3) : ops_range(r, 1, 200);
+	op->k_h = ops_range(r, 1, ops_one_in(r, 4) ? 12 : 3);
+	op->k_w = ops_range(r, 1, ops_one_in(r, 4) ? 12 : 3);
+	op->stride_h = ops_range(r, 1, 3);
+	op->stride_w = ops_range(r, 1, 3);
+	op->dilation_h = ops_range(r, 1, 2);
+	op->dilation_w = ops_range(r, 1, 2);
+	op->pad_top = ops_range(r, 0, op->k_h);
+	op->pad_left = ops_range(r, 0, op->k_w);
+	ext_h = (op->k_h - 1) * op->dilation_h + 1;
+	ext_w = (op->k_w - 1) * op->dilation_w + 1;
+	op->out_h = ops_natural(op->in_h, ext_h, op->pad_top, op->stride_h) +
+		    ops_range(r, 0, 4);
+	op->out_w = ops_natural(op->in_w, ext_w, op->pad_left, op->stride_w) +
+		    ops_range(r, 0, 4);
+	if (!dw && (u64)op->k_h * op->k_w * op->in_c > 2000)
+		op->in_c = max(1U, 2000U / (op->k_h * op->k_w));
+	ops_requant(r, &op->requant,
+		    ops_mac_shift((u64)op->k_h * op->k_w * (dw ? 1 : op->in_c)));
+}
+
+/* Pooling over more channels than a pass, windows across many requests. */
+static void ops_gen_pool_big(struct ops_rng *r, union aiaccel_sim_op *u,
+			     int v)
+{
+	struct aiaccel_op_pool *op = &u->pool;
+
+	ops_gen_pool(r, u);
+	op->in_h = ops_range(r, 1, 12);
+	op->in_w = ops_range(r, 1, 12);
+	op->channels = ops_range(r, 1, 1500);
+	op->k_h = ops_range(r, 1, 12);
+	op->k_w = ops_range(r, 1, 12);
+	op->stride_h = ops_range(r, 1, 4);
+	op->stride_w = ops_range(r, 1, 4);
+	op->pad_top = ops_range(r, 0, op->k_h - 1);
+	op->pad_left = ops_range(r, 0, op->k_w - 1);
+	op->out_h = ops_range(r, 1, 12);
+	op->out_w = ops_range(r, 1, 12);
+}
+
+/* Element-wise ops over many chunks: ADD (@v 0) or ACTIVATION (@v 1). */
+static void ops_gen_elementwise_big(struct ops_rng *r,
+				    union aiaccel_sim_op *u, int v)
+{
+	if (v) {
+		ops_gen_activation(r, u);
+		u->activation.count = ops_range(r, 1, 30000);
+	} else {
+		ops_gen_add(r, u, false);
+		u->add.count = ops_range(r, 1, 30000);
+	}
+}
+
+/*
+ * The local memory of iteration @iter: the engine's, the least there may
+ * be, or a size in between, so that ops cross tile boundaries in every
+ * dimension and tiles come in every size.
+ */
+static size_t ops_sram_size(struct ops_rng *r, unsigned int iter)
+{
+	switch (iter % 3) {
+	case 0:
+		return AIACCEL_SIM_SRAM_SIZE;
+	case 1:
+		return AIACCEL_SIM_SRAM_MIN;
+	}
+	return AIACCEL_SIM_SRAM_MIN + ops_range(r, 1, 60000);
+}
+
+/*
+ * Generate, allocate, run and compare @iters random ops of one kind, in
+ * local memories of the sizes of ops_sram_size().
+ */
 static void ops_random(struct kunit *test, u64 seed, unsigned int iters,
 		       void (*gen)(struct ops_rng *r, union aiaccel_sim_op *u,
 				   int variant),
 		       int variant)
 {
 	struct ops_rng r = { .state = seed };
+	struct ops_rng sr = { .state = ~seed };
 	struct ops_case c = { };
 	const struct aiaccel_op_conv2d *cv = &c.op.conv2d;
 	unsigned int iter;
@@ -570,6 +705,7 @@ static void ops_random(struct kunit *test, u64 seed, unsigned int iters,
 		gen(&r, &c.op, variant);
 		KUNIT_ASSERT_EQ(test, aiaccel_sim_op_validate(&c.op.hdr), 0);
 		KUNIT_ASSERT_EQ(test, aiaccel_ref_validate(&c.op.hdr), 0);
+		c.sram_size = ops_sram_size(&sr, iter);
 		ops_alloc(test, &c, &r);
 		switch (c.op.hdr.opcode) {
 		case AIACCEL_OP_GEMM:
@@ -855,6 +991,36 @@ static void ops_test_activation(struct kunit *test)
 	}
 }
 
+/*
+ * Shapes larger than the tiles of the engine's local memory, in every
+ * dimension, at its size and at the least (ops_random()).
+ */
+static void ops_test_gemm_tiles(struct kunit *test)
+{
+	ops_random(test, 0x711e, 30, ops_gen_gemm_big, 0);
+}
+
+static void ops_test_conv2d_tiles(struct kunit *test)
+{
+	ops_random(test, 0xc7, 45, ops_gen_conv_big, 0);
+}
+
+static void ops_test_dwconv2d_tiles(struct kunit *test)
+{
+	ops_random(test, 0xd7, 60, ops_gen_conv_big, 1);
+}
+
+static void ops_test_pool_tiles(struct kunit *test)
+{
+	ops_random(test, 0x9007, 60, ops_gen_pool_big, 0);
+}
+
+static void ops_test_elementwise_tiles(struct kunit *test)
+{
+	ops_random(test, 0xadd7, 45, ops_gen_elementwise_big, 0);
+	ops_random(test, 0xac77, 45, ops_gen_elementwise_big, 1);
+}
+
 static void ops_test_dma_copy(struct kunit *test)
 {
 	struct ops_rng r = { .state = 0xd3a };
@@ -916,7 +1082,8 @@ static void ops_test_per_channel_invalid(struct kunit *test)
 			quant[at] = bad[i];
 
 			KUNIT_EXPECT_EQ(test, aiaccel_sim_op_execute(&c.op.hdr, c.buf,
-								     c.n, c.scratch),
+								     c.n, c.sram,
+								     c.sram_size),
 					-EINVAL);
 			KUNIT_EXPECT_EQ(test, ops_ref_run(&c), -EINVAL);
 			out = c.buf[c.n - 1];
@@ -948,16 +1115,16 @@ static const union aiaccel_sim_op ops_dma = { .dma_copy = {
 
 static const union aiaccel_sim_op ops_gemm = { .gemm = {
 		.hdr = { AIACCEL_OP_GEMM, sizeof(struct aiaccel_op_gemm), 0 },
-		.input = 0x10000, .weights = 0x20000, .bias = 0x30000,
-		.output = 0x40000, .quant = 0x50000,
+		.input = OPS_VA(0), .weights = OPS_VA(1), .bias = OPS_VA(2),
+		.output = OPS_VA(4), .quant = OPS_VA(3),
 		.m = 2, .n = 3, .k = 4,
 		.requant = { OPS_Q30, -3 }, .act_min = -128, .act_max = 127,
 } };
 
 static const union aiaccel_sim_op ops_conv = { .conv2d = {
 		.hdr = { AIACCEL_OP_CONV2D, sizeof(struct aiaccel_op_conv2d), 0 },
-		.input = 0x10000, .filter = 0x20000, .bias = 0x30000,
-		.output = 0x40000, .quant = 0x50000,
+		.input = OPS_VA(0), .filter = OPS_VA(1), .bias = OPS_VA(2),
+		.output = OPS_VA(4), .quant = OPS_VA(3),
 		.batch = 1, .in_h = 5, .in_w = 5, .in_c = 3,
 		.out_h = 3, .out_w = 3, .out_c = 4, .k_h = 3, .k_w = 3,
 		.stride_h = 1, .stride_w = 1, .dilation_h = 1, .dilation_w = 1,
@@ -966,8 +1133,8 @@ static const union aiaccel_sim_op ops_conv = { .conv2d = {
 
 static const union aiaccel_sim_op ops_dw = { .conv2d = {
 		.hdr = { AIACCEL_OP_DWCONV2D, sizeof(struct aiaccel_op_conv2d), 0 },
-		.input = 0x10000, .filter = 0x20000, .bias = 0x30000,
-		.output = 0x40000, .quant = 0x50000,
+		.input = OPS_VA(0), .filter = OPS_VA(1), .bias = OPS_VA(2),
+		.output = OPS_VA(4), .quant = OPS_VA(3),
 		.batch = 1, .in_h = 4, .in_w = 4, .in_c = 2,
 		.out_h = 2, .out_w = 2, .out_c = 4, .k_h = 3, .k_w = 3,
 		.stride_h = 1, .stride_w = 1, .dilation_h = 1, .dilation_w = 1,
@@ -976,7 +1143,7 @@ static const union aiaccel_sim_op ops_dw = { .conv2d = {
 
 static const union aiaccel_sim_op ops_pool = { .pool = {
 		.hdr = { AIACCEL_OP_MAXPOOL, sizeof(struct aiaccel_op_pool), 0 },
-		.input = 0x10000, .output = 0x20000,
+		.input = OPS_VA(0), .output = OPS_VA(1),
 		.batch = 1, .in_h = 4, .in_w = 4, .channels = 3,
 		.out_h = 2, .out_w = 2, .k_h = 2, .k_w = 2,
 		.stride_h = 2, .stride_w = 2, .act_min = -128, .act_max = 127,
@@ -984,7 +1151,7 @@ static const union aiaccel_sim_op ops_pool = { .pool = {
 
 static const union aiaccel_sim_op ops_add = { .add = {
 		.hdr = { AIACCEL_OP_ADD, sizeof(struct aiaccel_op_add), 0 },
-		.input1 = 0x10000, .input2 = 0x20000, .output = 0x30000,
+		.input1 = OPS_VA(0), .input2 = OPS_VA(1), .output = OPS_VA(2),
 		.count = 100, .left_shift = 20,
 		.input1_scale = { OPS_Q30, -21 }, .input2_scale = { OPS_Q30, -21 },
 		.output_scale = { OPS_Q30, 1 }, .act_min = -128, .act_max = 127,
@@ -992,7 +1159,7 @@ static const union aiaccel_sim_op ops_add = { .add = {
 
 static const union aiaccel_sim_op ops_activation = { .activation = {
 		.hdr = { AIACCEL_OP_ACTIVATION, sizeof(struct aiaccel_op_activation), 0 },
-		.input = 0x10000, .output = 0x20000, .lut = 0x30000,
+		.input = OPS_VA(0), .output = OPS_VA(2), .lut = OPS_VA(1),
 		.count = 100, .mode = AIACCEL_ACT_LUT, .act_min = -128, .act_max = 127,
 } };
 
@@ -1012,9 +1179,7 @@ static void ops_expect_invalid(struct kunit *test,
 			    -EINVAL, "%s", what);
 	KUNIT_EXPECT_EQ_MSG(test, aiaccel_sim_op_cost(&u->hdr, &cost),
 			    -EINVAL, "%s", what);
-	KUNIT_EXPECT_EQ_MSG(test, aiaccel_sim_op_scratch_size(&u->hdr), 0,
-			    "%s", what);
-	KUNIT_EXPECT_EQ_MSG(test, aiaccel_sim_op_execute(&u->hdr, bufs, 0, NULL),
+	KUNIT_EXPECT_EQ_MSG(test, aiaccel_sim_op_execute(&u->hdr, bufs, 0, NULL, 0),
 			    -EINVAL, "%s", what);
 }
 
@@ -1258,6 +1423,243 @@ static void ops_test_validate_mac(struct kunit *test)
 	}
 }
 
+/*
+ * Outputs overlapping inputs: allowed only where streaming through the
+ * local memory gives the result of reading every input first.  The
+ * reference leaves this to its callers, so only the model is asked.
+ */
+static void ops_expect_overlap(struct kunit *test, const union aiaccel_sim_op *u,
+			       int want, const char *what)
+{
+	KUNIT_EXPECT_EQ_MSG(test, aiaccel_sim_op_validate(&u->hdr), want, "%s", what);
+}
+
+#define OPS_OVERLAP(base, field, value, want)				\
+	do {								\
+		union aiaccel_sim_op u = (base);			\
+									\
+		u.field = (value);					\
+		ops_expect_overlap(test, &u, want, #field " = " #value);\
+	} while (0)
+
+static void ops_test_validate_overlap(struct kunit *test)
+{
+	union aiaccel_sim_op b;
+
+	/* MAC ops and pooling: no overlap, by a single byte */
+	OPS_OVERLAP(ops_gemm, gemm.output, OPS_VA(0), -EINVAL);
+	OPS_OVERLAP(ops_gemm, gemm.output, OPS_VA(0) + 7, -EINVAL);
+	OPS_OVERLAP(ops_gemm, gemm.output, OPS_VA(0) + 8, 0);
+	OPS_OVERLAP(ops_gemm, gemm.output, OPS_VA(0) - 5, -EINVAL);
+	OPS_OVERLAP(ops_gemm, gemm.output, OPS_VA(0) - 6, 0);
+	OPS_OVERLAP(ops_gemm, gemm.output, OPS_VA(1) + 11, -EINVAL);
+	/* bias and quant only when their flag makes the op read them */
+	OPS_OVERLAP(ops_gemm, gemm.output, OPS_VA(2), 0);
+	b = ops_gemm;
+	b.gemm.hdr.flags = AIACCEL_OP_F_BIAS;
+	OPS_OVERLAP(b, gemm.output, OPS_VA(2) + 8, -EINVAL);
+	b.gemm.hdr.flags = AIACCEL_OP_F_PER_CHANNEL;
+	OPS_OVERLAP(b, gemm.output, OPS_VA(3) + 20, -EINVAL);
+	OPS_OVERLAP(ops_conv, conv2d.output, OPS_VA(0) + 74, -EINVAL);
+	OPS_OVERLAP(ops_conv, conv2d.output, OPS_VA(1), -EINVAL);
+	OPS_OVERLAP(ops_dw, conv2d.output, OPS_VA(0), -EINVAL);
+	OPS_OVERLAP(ops_dw, conv2d.output, OPS_VA(1) - 15, -EINVAL);
+	OPS_OVERLAP(ops_dw, conv2d.output, OPS_VA(1) - 16, 0);
+	OPS_OVERLAP(ops_pool, pool.output, OPS_VA(0), -EINVAL);
+	OPS_OVERLAP(ops_pool, pool.output, OPS_VA(0) + 47, -EINVAL);
+	OPS_OVERLAP(ops_pool, pool.output, OPS_VA(0) + 48, 0);
+	/* inputs may overlap each other */
+	OPS_OVERLAP(ops_gemm, gemm.weights, OPS_VA(0), 0);
+	OPS_OVERLAP(ops_add, add.input2, OPS_VA(0) + 1, 0);
+
+	/* element-wise ops: in place, or inputs all on one side */
+	OPS_OVERLAP(ops_add, add.output, OPS_VA(0), 0);
+	OPS_OVERLAP(ops_add, add.output, OPS_VA(0) + 50, 0);
+	OPS_OVERLAP(ops_add, add.output, OPS_VA(0) - 50, 0);
+	OPS_OVERLAP(ops_add, add.output, OPS_VA(1) + 99, 0);
+	b = ops_add;
+	b.add.input2 = OPS_VA(0);
+	OPS_OVERLAP(b, add.output, OPS_VA(0), 0);
+	OPS_OVERLAP(b, add.output, OPS_VA(0) + 1, 0);
+	b.add.input2 = OPS_VA(0) + 100;
+	OPS_OVERLAP(b, add.output, OPS_VA(0) + 50, -EINVAL);
+	OPS_OVERLAP(b, add.output, OPS_VA(0) + 100, 0);
+	OPS_OVERLAP(b, add.output, OPS_VA(0), 0);
+	OPS_OVERLAP(ops_activation, activation.output, OPS_VA(0), 0);
+	OPS_OVERLAP(ops_activation, activation.output, OPS_VA(0) + 3, 0);
+	OPS_OVERLAP(ops_activation, activation.output, OPS_VA(0) - 3, 0);
+	/* the table is loaded whole before anything is written */
+	OPS_OVERLAP(ops_activation, activation.output, OPS_VA(1) + 1, 0);
+	b = ops_activation;
+	b.activation.lut = OPS_VA(0) + 10;
+	OPS_OVERLAP(b, activation.output, OPS_VA(0) + 5, 0);
+	/* copies: no overlap at all (ops_test_validate_common) */
+}
+
+/* ------------------------------------------------------------------------
+ * What an op does through its port
+ */
+
+/**
+ * struct ops_port - A port over the buffers of an &struct ops_case that
+ *	watches the op.
+ * @port: The port.
+ * @c: The case.
+ * @probed: Bytes of each tensor probed so far, from its start.
+ * @units: Work units retired.
+ * @lasts: Of which marked last.
+ * @unit_bytes: Bytes read and written in the current unit.
+ * @max_unit_bytes: Most bytes read and written in one unit.
+ * @stop_at: Stop the op at this unit (0: never).
+ * @after_stop: Accesses after the op was stopped, or after its last unit.
+ * @early: Accesses to a tensor before every input was probed, or writes
+ *	before the output was.
+ */
+struct ops_port {
+	struct aiaccel_sim_port port;
+	struct ops_case *c;
+	u64 probed[OPS_MAX];
+	unsigned int units;
+	unsigned int lasts;
+	u64 unit_bytes;
+	u64 max_unit_bytes;
+	unsigned int stop_at;
+	unsigned int after_stop;
+	unsigned int early;
+};
+
+static bool ops_port_stopped(struct ops_port *p)
+{
+	return p->lasts || (p->stop_at && p->units >= p->stop_at);
+}
+
+static int ops_port_probe(struct aiaccel_sim_port *port, unsigned int t,
+			  u64 off, u64 len)
+{
+	struct ops_port *p = container_of(port, struct ops_port, port);
+	unsigned int i;
+
+	/* in tensor order, each from its start to its end */
+	for (i = 0; i < t; i++)
+		if (p->probed[i] != p->c->t[i].size)
+			p->early++;
+	if (off != p->probed[t])
+		p->early++;
+	p->probed[t] = off + len;
+	return 0;
+}
+
+static void ops_port_access(struct ops_port *p, unsigned int t, size_t len,
+			    bool write)
+{
+	int i, last = write ? p->c->n : p->c->n - 1;
+
+	for (i = 0; i < last; i++)
+		if (p->probed[i] != p->c->t[i].size)
+			p->early++;
+	if (ops_port_stopped(p))
+		p->after_stop++;
+	p->unit_bytes += len;
+}
+
+static int ops_port_read(struct aiaccel_sim_port *port, unsigned int t,
+			 u64 off, void *buf, size_t len)
+{
+	struct ops_port *p = container_of(port, struct ops_port, port);
+
+	ops_port_access(p, t, len, false);
+	memcpy(buf, (u8 *)p->c->buf[t] + off, len);
+	return 0;
+}
+
+static int ops_port_write(struct aiaccel_sim_port *port, unsigned int t,
+			  u64 off, const void *buf, size_t len)
+{
+	struct ops_port *p = container_of(port, struct ops_port, port);
+
+	ops_port_access(p, t, len, true);
+	memcpy((u8 *)p->c->buf[t] + off, buf, len);
+	return 0;
+}
+
+static int ops_port_unit(struct aiaccel_sim_port *port, bool last)
+{
+	struct ops_port *p = container_of(port, struct ops_port, port);
+
+	if (ops_port_stopped(p))
+		p->after_stop++;
+	p->units++;
+	p->lasts += last;
+	p->max_unit_bytes = max(p->max_unit_bytes, p->unit_bytes);
+	p->unit_bytes = 0;
+	return p->stop_at && p->units == p->stop_at ? -ECANCELED : 0;
+}
+
+static int ops_port_run(struct ops_port *p, struct ops_case *c)
+{
+	*p = (struct ops_port){
+		.port = {
+			.probe = ops_port_probe,
+			.read = ops_port_read,
+			.write = ops_port_write,
+			.unit = ops_port_unit,
+		},
+		.c = c,
+		.stop_at = p->stop_at,
+	};
+	return aiaccel_sim_op_run(&c->op.hdr, &p->port, c->sram, c->sram_size);
+}
+
+/*
+ * Work units: at least one per op, one more per AIACCEL_SIM_UNIT_WORK
+ * MACs at most, never more bytes than that in one; every tensor probed
+ * before any is accessed; nothing after the last unit.
+ */
+static void ops_test_units(struct kunit *test)
+{
+	struct ops_rng r = { .state = 0x0717 };
+	struct ops_port p = { };
+	struct ops_case c = { };
+	u64 macs;
+
+	c.op = ops_nop;
+	c.sram_size = AIACCEL_SIM_SRAM_MIN;
+	c.sram = kvmalloc(c.sram_size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c.sram);
+	KUNIT_EXPECT_EQ(test, ops_port_run(&p, &c), 0);
+	KUNIT_EXPECT_EQ(test, p.units, 1);
+	KUNIT_EXPECT_EQ(test, p.lasts, 1);
+	ops_free(&c);
+	c.sram_size = 0;
+
+	ops_gen_gemm(&r, &c.op);
+	c.op.gemm.m = 200;
+	c.op.gemm.n = 150;
+	c.op.gemm.k = 1700;
+	c.op.hdr.flags = OPS_MAC_FLAGS;
+	macs = (u64)200 * 150 * 1700;
+	ops_alloc(test, &c, &r);
+	ops_fill_channels(&c, &r, c.op.gemm.bias, c.op.gemm.quant, 150, 1700);
+	KUNIT_EXPECT_EQ(test, ops_port_run(&p, &c), 0);
+	KUNIT_EXPECT_EQ(test, ops_ref_run(&c), 0);
+	KUNIT_EXPECT_MEMEQ(test, c.buf[c.n - 1], c.ref_out, 200 * 150);
+	KUNIT_EXPECT_GE(test, p.units, div_u64(macs, AIACCEL_SIM_UNIT_WORK));
+	KUNIT_EXPECT_LE(test, p.max_unit_bytes, AIACCEL_SIM_UNIT_WORK);
+	KUNIT_EXPECT_EQ(test, p.lasts, 1);
+	KUNIT_EXPECT_EQ(test, p.early, 0);
+	KUNIT_EXPECT_EQ(test, p.after_stop, 0);
+	kunit_info(test, "gemm 200x150x1700: %u units, at most %llu bytes in one\n",
+		   p.units, (unsigned long long)p.max_unit_bytes);
+
+	/* Stopped at a unit: the op returns the port's error, does no more. */
+	p.stop_at = p.units / 2;
+	KUNIT_EXPECT_EQ(test, ops_port_run(&p, &c), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, p.units, p.stop_at);
+	KUNIT_EXPECT_EQ(test, p.after_stop, 0);
+	KUNIT_EXPECT_EQ(test, p.lasts, 0);
+	ops_free(&c);
+}
+
 struct ops_cost_case {
 	const char *name;
 	const void *op;
@@ -1308,15 +1710,15 @@ static void ops_test_tensors_cost(struct kunit *test)
 	/* GEMM with bias and per-channel scales: order, VAs, sizes */
 	gemm.hdr.flags = AIACCEL_OP_F_BIAS | AIACCEL_OP_F_PER_CHANNEL;
 	KUNIT_ASSERT_EQ(test, aiaccel_sim_op_tensors(&gemm.hdr, t, OPS_MAX), 5);
-	KUNIT_EXPECT_EQ(test, t[0].va, 0x10000);
+	KUNIT_EXPECT_EQ(test, t[0].va, OPS_VA(0));
 	KUNIT_EXPECT_EQ(test, t[0].size, 8);
-	KUNIT_EXPECT_EQ(test, t[1].va, 0x20000);
+	KUNIT_EXPECT_EQ(test, t[1].va, OPS_VA(1));
 	KUNIT_EXPECT_EQ(test, t[1].size, 12);
-	KUNIT_EXPECT_EQ(test, t[2].va, 0x30000);
+	KUNIT_EXPECT_EQ(test, t[2].va, OPS_VA(2));
 	KUNIT_EXPECT_EQ(test, t[2].size, 12);
-	KUNIT_EXPECT_EQ(test, t[3].va, 0x50000);
+	KUNIT_EXPECT_EQ(test, t[3].va, OPS_VA(3));
 	KUNIT_EXPECT_EQ(test, t[3].size, 24);
-	KUNIT_EXPECT_EQ(test, t[4].va, 0x40000);
+	KUNIT_EXPECT_EQ(test, t[4].va, OPS_VA(4));
 	KUNIT_EXPECT_EQ(test, t[4].size, 6);
 	KUNIT_EXPECT_EQ(test, t[4].is_write, true);
 	KUNIT_EXPECT_EQ(test, t[0].is_write || t[1].is_write || t[2].is_write ||
@@ -1325,9 +1727,8 @@ static void ops_test_tensors_cost(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cost.bytes, 62);
 	KUNIT_EXPECT_EQ(test, cost.cycles, 18);
 	KUNIT_EXPECT_EQ(test, aiaccel_sim_op_tensors(&gemm.hdr, t, 4), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, aiaccel_sim_op_execute(&gemm.hdr, bufs, 4, NULL),
+	KUNIT_EXPECT_EQ(test, aiaccel_sim_op_execute(&gemm.hdr, bufs, 4, NULL, 0),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, aiaccel_sim_op_scratch_size(&gemm.hdr), 12);
 
 	/* activation in CLAMP mode reads no table */
 	act.activation.mode = AIACCEL_ACT_CLAMP;
@@ -1363,10 +1764,17 @@ static struct kunit_case aiaccel_sim_ops_cases[] = {
 	KUNIT_CASE(ops_test_add),
 	KUNIT_CASE(ops_test_add_saturation),
 	KUNIT_CASE(ops_test_activation),
+	KUNIT_CASE(ops_test_gemm_tiles),
+	KUNIT_CASE(ops_test_conv2d_tiles),
+	KUNIT_CASE(ops_test_dwconv2d_tiles),
+	KUNIT_CASE(ops_test_pool_tiles),
+	KUNIT_CASE(ops_test_elementwise_tiles),
 	KUNIT_CASE(ops_test_dma_copy),
 	KUNIT_CASE(ops_test_per_channel_invalid),
+	KUNIT_CASE(ops_test_units),
 	KUNIT_CASE(ops_test_validate_common),
 	KUNIT_CASE(ops_test_validate_mac),
+	KUNIT_CASE(ops_test_validate_overlap),
 	KUNIT_CASE(ops_test_tensors_cost),
 	{}
 };

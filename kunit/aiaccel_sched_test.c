@@ -571,8 +571,8 @@ static void sched_ops_compute_through_the_scheduler(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ((u8 *)dst.map)[300 + 2 * PAGE_SIZE + 17], 0);
 	KUNIT_EXPECT_MEMEQ(test, out.map, expect, sizeof(expect));
 	KUNIT_EXPECT_EQ(test, ((u8 *)out.map)[sizeof(expect)], 0x55);
-	/* Both ops retired on the engine the scheduler picked. */
-	KUNIT_EXPECT_EQ(test, sched_reg(test, t, AIACCEL_QUEUE_BASE(0) + AIACCEL_Q_PROGRESS) +
+	/* Both ops retired on the engine the scheduler picked: a work unit or more each. */
+	KUNIT_EXPECT_GE(test, sched_reg(test, t, AIACCEL_QUEUE_BASE(0) + AIACCEL_Q_PROGRESS) +
 			sched_reg(test, t, AIACCEL_QUEUE_BASE(1) + AIACCEL_Q_PROGRESS), 2);
 }
 

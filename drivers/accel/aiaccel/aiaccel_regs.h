@@ -146,7 +146,7 @@
 #define   AIACCEL_Q_ERR_CODE		GENMASK(7, 0)
 #define   AIACCEL_Q_ERR_OP_INDEX	GENMASK(31, 16)
 #define AIACCEL_Q_ERR_SEQNO		0x28
-/* Ops retired by this engine, free-running: proof of forward progress. */
+/* Work units retired by this engine, free-running: proof of forward progress. */
 #define AIACCEL_Q_PROGRESS		0x2c
 #define AIACCEL_Q_BUSY_CYCLES_LO	0x30
 #define AIACCEL_Q_BUSY_CYCLES_HI	0x34

@@ -61,16 +61,6 @@ struct aiaccel_sim_tlb_entry {
 };
 
 /**
- * struct aiaccel_sim_buf - A growable working buffer of an engine ("SRAM").
- * @data: The memory, vmalloc'ed or kmalloc'ed.
- * @size: Its capacity.
- */
-struct aiaccel_sim_buf {
-	void *data;
-	size_t size;
-};
-
-/**
  * struct aiaccel_sim_engine - The execution side of one compute engine.
  * @sim: The chip it belongs to.
  * @index: Engine (and queue) number.
@@ -83,8 +73,10 @@ struct aiaccel_sim_buf {
  *	(under sim->lock).
  * @tlb: Cached translations; used by @thread only.
  * @tlb_epoch: Value of sim->tlb_epoch when @tlb was last valid.
- * @bufs: Tensor buffers, one per tensor slot of an op.
- * @scratch: Working memory of the op kernels.
+ * @sram: Local memory every op streams its tensors through,
+ *	AIACCEL_SIM_SRAM_SIZE bytes, allocated when the engine starts.
+ * @mem_bytes: Kernel memory the engine holds for executing jobs; never
+ *	more than AIACCEL_SIM_ENGINE_MEM_MAX (KUnit checks it).
  */
 struct aiaccel_sim_engine {
 	struct aiaccel_sim *sim;
@@ -96,8 +88,8 @@ struct aiaccel_sim_engine {
 	bool active;
 	struct aiaccel_sim_tlb_entry tlb[AIACCEL_SIM_TLB_ENTRIES];
 	int tlb_epoch;
-	struct aiaccel_sim_buf bufs[5];
-	struct aiaccel_sim_buf scratch;
+	void *sram;
+	size_t mem_bytes;
 };
 
 /**
@@ -128,7 +120,7 @@ struct aiaccel_sim_hooks {
  * @done_seqno: Seqno of the last retired job.
  * @err_status: Latched job error (code and op index); 0 if none.
  * @err_seqno: Seqno of the job that failed.
- * @progress: Ops retired, free-running.
+ * @progress: Work units retired, free-running.
  * @busy_cycles: Cycles spent executing jobs.
  * @jobs_done: Jobs retired.
  * @watchdog_ms: Job time limit, 0 = off.
@@ -236,5 +228,7 @@ int aiaccel_sim_va_read(struct aiaccel_sim_engine *eng, u64 root, u64 va,
 			void *buf, size_t len, u64 *fault_va);
 int aiaccel_sim_va_write(struct aiaccel_sim_engine *eng, u64 root, u64 va,
 			 const void *buf, size_t len, u64 *fault_va);
+int aiaccel_sim_va_probe(struct aiaccel_sim_engine *eng, u64 root, u64 va,
+			 u64 len, bool write, u64 *fault_va);
 
 #endif /* __AIACCEL_SIM_H__ */

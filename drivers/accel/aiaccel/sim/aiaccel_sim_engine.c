@@ -3,16 +3,19 @@
  * aiaccel_sim: the compute engines.
  *
  * One kthread per engine consumes its ring: fetch the entry by DMA address,
- * run the command stream op by op (each op and tensor fetched through the
- * MMU into engine-local buffers, computed by aiaccel_sim_ops.c, outputs
- * written back through the MMU), retire the entry and raise interrupts as
- * Documentation/accel/aiaccel/hardware.rst says.  Register state lives in
- * struct aiaccel_sim under sim->lock; the thread holds the lock only to
- * look at or update registers, never while touching memory.
+ * run the command stream op by op (each op fetched through the MMU and
+ * executed by aiaccel_sim_ops.c, which streams the op's tensors through
+ * the MMU and the engine's fixed local memory, tile by tile), retire the
+ * entry and raise interrupts as Documentation/accel/aiaccel/hardware.rst
+ * says.  At every work-unit boundary inside an op the engine counts
+ * progress, stretches time for a slow clock and gives up the op if it was
+ * aborted or its watchdog fired.  Register state lives in struct
+ * aiaccel_sim under sim->lock; the thread holds the lock only to look at
+ * or update registers, never while touching memory.
  */
 
 #include <linux/bitfield.h>
-#include <linux/delay.h>
+#include <linux/container_of.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -24,6 +27,11 @@
 
 #include "aiaccel_sim.h"
 #include "aiaccel_sim_ops.h"
+
+/* Stretch a slow engine's time by sleeps of at least this long. */
+#define SIM_STRETCH_MIN_US	1000
+/* ... and at most this long, looking at the watchdog in between. */
+#define SIM_STRETCH_MAX_US	10000
 
 /* What the thread saw of its queue when it picked up an entry. */
 struct sim_job {
@@ -75,65 +83,187 @@ static bool sim_job_overdue(const struct sim_job *job)
 	       ktime_ms_delta(ktime_get(), job->start) >= job->watchdog_ms;
 }
 
-/* Make sure @buf holds at least @size bytes. */
-static int sim_buf_reserve(struct aiaccel_sim_buf *buf, size_t size)
-{
-	if (buf->size >= size)
-		return 0;
-	kvfree(buf->data);
-	buf->data = kvmalloc(max_t(size_t, size, 64), GFP_KERNEL);
-	buf->size = buf->data ? max_t(size_t, size, 64) : 0;
-	return buf->data ? 0 : -ENOMEM;
-}
-
-/* Map an error of the memory or op layer to a job error code. */
+/*
+ * Map an error of the memory or op layer to a job error code; an aborted
+ * op (-ECANCELED) is not an error: sim_run_job() sees the abort.
+ */
 static u32 sim_job_error(int err)
 {
 	switch (err) {
+	case 0:
+	case -ECANCELED:
+		return 0;
 	case -EFAULT:
 		return AIACCEL_ERR_MMU_FAULT;
 	case -EIO:
 		return AIACCEL_ERR_BUS;
+	case -ETIMEDOUT:
+		return AIACCEL_ERR_WATCHDOG;
 	default:
 		return AIACCEL_ERR_INVALID_OP;
 	}
 }
 
-static void sim_add_cost(struct aiaccel_sim *sim, struct aiaccel_sim_queue *q,
-			 const struct aiaccel_sim_cost *cost)
+static void sim_add_cost(struct aiaccel_sim *sim, const struct aiaccel_sim_cost *cost)
 {
 	guard(spinlock_irqsave)(&sim->lock);
 	sim->perf_cycles += cost->cycles;
 	sim->perf_macs += cost->macs;
 	sim->perf_bytes += cost->bytes;
-	q->progress++;
+}
+
+/**
+ * struct sim_port - The memory and progress of an op an engine executes.
+ * @port: What aiaccel_sim_op_run() calls.
+ * @eng: The engine.
+ * @job: The job the op belongs to.
+ * @root: The job's page-table root.
+ * @t: The op's tensors.
+ * @factor: How many times slower than full speed the engine runs.
+ * @mark: When the current work unit started.
+ * @debt_us: Time a slower clock still owes, in microseconds.
+ */
+struct sim_port {
+	struct aiaccel_sim_port port;
+	struct aiaccel_sim_engine *eng;
+	struct sim_job *job;
+	u64 root;
+	struct aiaccel_sim_tensor t[AIACCEL_SIM_OP_MAX_TENSORS];
+	u32 factor;
+	ktime_t mark;
+	s64 debt_us;
+};
+
+static struct sim_port *to_sim_port(struct aiaccel_sim_port *port)
+{
+	return container_of(port, struct sim_port, port);
+}
+
+static int sim_port_probe(struct aiaccel_sim_port *port, unsigned int t,
+			  u64 off, u64 len)
+{
+	struct sim_port *p = to_sim_port(port);
+	u64 fault_va;
+
+	return aiaccel_sim_va_probe(p->eng, p->root, p->t[t].va + off, len,
+				    p->t[t].is_write, &fault_va);
+}
+
+static int sim_port_read(struct aiaccel_sim_port *port, unsigned int t,
+			 u64 off, void *buf, size_t len)
+{
+	struct sim_port *p = to_sim_port(port);
+	u64 fault_va;
+
+	return aiaccel_sim_va_read(p->eng, p->root, p->t[t].va + off, buf, len,
+				   &fault_va);
+}
+
+static int sim_port_write(struct aiaccel_sim_port *port, unsigned int t,
+			  u64 off, const void *buf, size_t len)
+{
+	struct sim_port *p = to_sim_port(port);
+	u64 fault_va;
+
+	return aiaccel_sim_va_write(p->eng, p->root, p->t[t].va + off, buf, len,
+				    &fault_va);
+}
+
+/* 0, or why the job must stop: -ECANCELED aborted, -ETIMEDOUT watchdog. */
+static int sim_job_check(struct aiaccel_sim_engine *eng, const struct sim_job *job)
+{
+	if (sim_job_aborted(eng, job))
+		return -ECANCELED;
+	if (sim_job_overdue(job))
+		return -ETIMEDOUT;
+	return 0;
+}
+
+/* Under sim->lock: how many times slower than full speed engines run. */
+static u32 sim_slowdown(struct aiaccel_sim *sim)
+{
+	lockdep_assert_held(&sim->lock);
+	return (1U << (AIACCEL_SIM_CLOCK_LEVELS - 1 - sim->clock_level)) *
+	       atomic_read(&sim->hooks.clock_divider);
+}
+
+/* Sleep off the time a slower clock owes, unless the job must stop. */
+static int sim_stretch(struct sim_port *p)
+{
+	struct aiaccel_sim_engine *eng = p->eng;
+	s64 step;
+	int ret;
+
+	while (p->debt_us > 0) {
+		ret = sim_job_check(eng, p->job);
+		if (ret)
+			return ret;
+		step = min_t(s64, p->debt_us, SIM_STRETCH_MAX_US);
+		wait_event_interruptible_hrtimeout(eng->wq,
+						   sim_job_aborted(eng, p->job),
+						   us_to_ktime(step));
+		p->debt_us -= step;
+	}
+	return 0;
 }
 
 /*
- * A slower clock stretches every op: it takes 2^(top - level) times as
- * long as it did at full speed (from @start), and clock_divider times
- * that.  Op by op, so Q_PROGRESS moves at the slower pace all through a
- * long job instead of stopping while the whole job is stretched at its end.
+ * A work unit of the op retired.  A slower clock stretches it: it takes
+ * 2^(top - level) times as long as it did at full speed, and
+ * clock_divider times that (as the clock was when the unit started); what
+ * is owed is slept off once it reaches SIM_STRETCH_MIN_US and at the end
+ * of the op, so Q_PROGRESS moves at the slower pace all through a long
+ * op.  Then give up if the job is overdue or was abandoned, or count the
+ * unit in Q_PROGRESS.
  */
-static void sim_stretch(struct aiaccel_sim_engine *eng, struct sim_job *job, ktime_t start)
+static int sim_port_unit(struct aiaccel_sim_port *port, bool last)
 {
+	struct sim_port *p = to_sim_port(port);
+	struct aiaccel_sim_engine *eng = p->eng;
 	struct aiaccel_sim *sim = eng->sim;
-	u32 factor, level;
-	s64 extra_us;
+	struct sim_job *job = p->job;
+	ktime_t now = ktime_get();
+	int ret;
 
-	scoped_guard(spinlock_irqsave, &sim->lock)
-		level = sim->clock_level;
-	factor = (1U << (AIACCEL_SIM_CLOCK_LEVELS - 1 - level)) *
-		 atomic_read(&sim->hooks.clock_divider);
-	if (factor <= 1)
-		return;
-	extra_us = ktime_us_delta(ktime_get(), start) * (factor - 1);
-	while (extra_us > 0 && !sim_job_aborted(eng, job)) {
-		s64 step = min_t(s64, extra_us, 10000);
-
-		fsleep(step);
-		extra_us -= step;
+	if (p->factor > 1) {
+		p->debt_us += ktime_us_delta(now, p->mark) * (p->factor - 1);
+		if (p->debt_us >= SIM_STRETCH_MIN_US || last) {
+			ret = sim_stretch(p);
+			if (ret)
+				return ret;
+			now = ktime_get();
+		}
 	}
+	if (job->watchdog_ms && ktime_ms_delta(now, job->start) >= job->watchdog_ms)
+		return -ETIMEDOUT;
+	scoped_guard(spinlock_irqsave, &sim->lock) {
+		/* A reset may have come since: its Q_PROGRESS is 0. */
+		if (eng->generation != job->generation)
+			return -ECANCELED;
+		sim->queues[eng->index].progress++;
+		p->factor = sim_slowdown(sim);
+	}
+	/* Time spent letting others run is not the engine's. */
+	if (cond_resched())
+		now = ktime_get();
+	p->mark = now;
+	return 0;
+}
+
+/*
+ * Take a DMA channel for a copy, waiting while all are busy, but not
+ * past an abort or the watchdog.
+ */
+static int sim_dma_channel_get(struct aiaccel_sim_engine *eng, struct sim_job *job)
+{
+	int ret;
+
+	while (down_timeout(&eng->sim->dma_channels, 1)) {
+		ret = sim_job_check(eng, job);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 /* Execute one op at @va; returns 0 or a job error code. */
@@ -141,73 +271,55 @@ static u32 sim_run_op(struct aiaccel_sim_engine *eng, struct sim_job *job, u64 v
 		      u32 remaining, u32 *op_size)
 {
 	struct aiaccel_sim *sim = eng->sim;
-	struct aiaccel_sim_tensor t[AIACCEL_SIM_OP_MAX_TENSORS];
-	void *bufs[AIACCEL_SIM_OP_MAX_TENSORS];
+	struct sim_port p = {
+		.port = {
+			.probe = sim_port_probe,
+			.read = sim_port_read,
+			.write = sim_port_write,
+			.unit = sim_port_unit,
+		},
+		.eng = eng,
+		.job = job,
+		.root = le64_to_cpu(job->entry.pt_root),
+		.mark = ktime_get(),
+	};
 	struct aiaccel_sim_cost cost;
 	union aiaccel_sim_op op;
-	ktime_t start = ktime_get();
-	u64 root = le64_to_cpu(job->entry.pt_root), fault_va;
-	unsigned int size, i;
-	int n, ret;
+	unsigned int size;
+	u64 fault_va;
+	int ret;
 
-	ret = aiaccel_sim_va_read(eng, root, va, &op.hdr, sizeof(op.hdr), &fault_va);
+	ret = aiaccel_sim_va_read(eng, p.root, va, &op.hdr, sizeof(op.hdr), &fault_va);
 	if (ret)
 		return sim_job_error(ret);
 	size = aiaccel_sim_op_size(op.hdr.opcode);
 	if (!size || op.hdr.size != size || size > remaining)
 		return AIACCEL_ERR_INVALID_OP;
-	ret = aiaccel_sim_va_read(eng, root, va, &op, size, &fault_va);
+	ret = aiaccel_sim_va_read(eng, p.root, va, &op, size, &fault_va);
 	if (ret)
 		return sim_job_error(ret);
-	if (aiaccel_sim_op_validate(&op.hdr))
+	if (aiaccel_sim_op_tensors(&op.hdr, p.t, ARRAY_SIZE(p.t)) < 0)
 		return AIACCEL_ERR_INVALID_OP;
-
-	n = aiaccel_sim_op_tensors(&op.hdr, t, ARRAY_SIZE(t));
-	if (n < 0)
-		return AIACCEL_ERR_INVALID_OP;
-	for (i = 0; i < n; i++) {
-		if (sim_buf_reserve(&eng->bufs[i], t[i].size))
-			return AIACCEL_ERR_INVALID_OP;
-		bufs[i] = eng->bufs[i].data;
-		if (t[i].is_write)
-			continue;
-		ret = aiaccel_sim_va_read(eng, root, t[i].va, bufs[i], t[i].size, &fault_va);
-		if (ret)
-			return sim_job_error(ret);
-	}
-	if (sim_buf_reserve(&eng->scratch, aiaccel_sim_op_scratch_size(&op.hdr)))
-		return AIACCEL_ERR_INVALID_OP;
+	*op_size = size;
+	scoped_guard(spinlock_irqsave, &sim->lock)
+		p.factor = sim_slowdown(sim);
 
 	if (op.hdr.opcode == AIACCEL_OP_DMA_COPY) {
 		/* Bulk copies share the device's DMA channels. */
-		down(&sim->dma_channels);
-		ret = aiaccel_sim_op_execute(&op.hdr, bufs, n, eng->scratch.data);
-		if (!ret)
-			ret = aiaccel_sim_va_write(eng, root, t[n - 1].va, bufs[n - 1],
-						   t[n - 1].size, &fault_va);
-		up(&sim->dma_channels);
+		ret = sim_dma_channel_get(eng, job);
 		if (ret)
 			return sim_job_error(ret);
+		ret = aiaccel_sim_op_run(&op.hdr, &p.port, eng->sram, AIACCEL_SIM_SRAM_SIZE);
+		up(&sim->dma_channels);
 	} else {
-		ret = aiaccel_sim_op_execute(&op.hdr, bufs, n, eng->scratch.data);
-		if (ret)
-			return AIACCEL_ERR_INVALID_OP;
-		for (i = 0; i < n; i++) {
-			if (!t[i].is_write)
-				continue;
-			ret = aiaccel_sim_va_write(eng, root, t[i].va, bufs[i], t[i].size,
-						   &fault_va);
-			if (ret)
-				return sim_job_error(ret);
-		}
+		ret = aiaccel_sim_op_run(&op.hdr, &p.port, eng->sram, AIACCEL_SIM_SRAM_SIZE);
 	}
+	if (ret)
+		return sim_job_error(ret);
 
-	/* A slower engine retires the op later. */
-	sim_stretch(eng, job, start);
 	aiaccel_sim_op_cost(&op.hdr, &cost);
 	job->cycles += cost.cycles;
-	sim_add_cost(sim, &sim->queues[eng->index], &cost);
-	*op_size = size;
+	sim_add_cost(sim, &cost);
 	return 0;
 }
 
@@ -387,9 +499,10 @@ void aiaccel_sim_engine_kick(struct aiaccel_sim *sim, unsigned int q)
  * @sim: The chip.
  * @q: Engine.
  *
- * The job is not retired; its thread notices at the next op boundary (or
- * at once if stuck) and goes back to waiting.  Called with sim->lock held,
- * by reset and power-off.
+ * The job is not retired; its thread notices at the next work-unit
+ * boundary (or at once if stuck or stretching a slow clock's time) and
+ * goes back to waiting.  Called with sim->lock held, by reset and
+ * power-off.
  */
 void aiaccel_sim_engine_abort(struct aiaccel_sim *sim, unsigned int q)
 {
@@ -404,7 +517,10 @@ void aiaccel_sim_engine_abort(struct aiaccel_sim *sim, unsigned int q)
  * aiaccel_sim_start() - Start the engines of a chip.
  * @sim: The chip, initialised by aiaccel_sim_init().
  *
- * Return: 0 or a negative errno from kthread creation.
+ * Each engine gets its local memory, the only memory it allocates to
+ * execute jobs, whatever they do.
+ *
+ * Return: 0 or a negative errno from allocation or kthread creation.
  */
 int aiaccel_sim_start(struct aiaccel_sim *sim)
 {
@@ -418,6 +534,12 @@ int aiaccel_sim_start(struct aiaccel_sim *sim)
 		eng->sim = sim;
 		eng->index = i;
 		init_waitqueue_head(&eng->wq);
+		eng->sram = kvmalloc(AIACCEL_SIM_SRAM_SIZE, GFP_KERNEL);
+		if (!eng->sram) {
+			aiaccel_sim_stop(sim);
+			return -ENOMEM;
+		}
+		eng->mem_bytes = AIACCEL_SIM_SRAM_SIZE;
 		t = kthread_run(sim_engine_thread, eng, "aiaccel_sim%u/%u",
 				sim->cfg.instance, i);
 		if (IS_ERR(t)) {
@@ -432,30 +554,27 @@ int aiaccel_sim_start(struct aiaccel_sim *sim)
 EXPORT_SYMBOL_IF_KUNIT(aiaccel_sim_start);
 
 /**
- * aiaccel_sim_stop() - Stop the engines and free their buffers.
+ * aiaccel_sim_stop() - Stop the engines and free their local memories.
  * @sim: The chip.
  *
  * Jobs in progress are abandoned; nothing is retired after this returns.
  */
 void aiaccel_sim_stop(struct aiaccel_sim *sim)
 {
-	unsigned int i, j;
+	unsigned int i;
 
 	for (i = 0; i < sim->cfg.num_engines; i++) {
 		struct aiaccel_sim_engine *eng = &sim->engines[i];
 
-		if (!eng->thread)
-			continue;
-		scoped_guard(spinlock_irqsave, &sim->lock)
-			aiaccel_sim_engine_abort(sim, i);
-		kthread_stop(eng->thread);
-		eng->thread = NULL;
-		for (j = 0; j < ARRAY_SIZE(eng->bufs); j++) {
-			kvfree(eng->bufs[j].data);
-			eng->bufs[j] = (struct aiaccel_sim_buf){};
+		if (eng->thread) {
+			scoped_guard(spinlock_irqsave, &sim->lock)
+				aiaccel_sim_engine_abort(sim, i);
+			kthread_stop(eng->thread);
+			eng->thread = NULL;
 		}
-		kvfree(eng->scratch.data);
-		eng->scratch = (struct aiaccel_sim_buf){};
+		kvfree(eng->sram);
+		eng->sram = NULL;
+		eng->mem_bytes = 0;
 	}
 	sim->running = false;
 }

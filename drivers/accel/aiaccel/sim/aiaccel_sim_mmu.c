@@ -20,11 +20,16 @@
 
 #include "aiaccel_sim.h"
 
+static phys_addr_t sim_dma_to_phys(struct aiaccel_sim *sim, u64 addr)
+{
+	return sim->dma_dev ? dma_to_phys(sim->dma_dev, addr) : addr;
+}
+
 static int sim_dma_access(struct aiaccel_sim *sim, u64 addr, void *buf,
 			  size_t len, bool write)
 {
 	while (len) {
-		phys_addr_t phys = sim->dma_dev ? dma_to_phys(sim->dma_dev, addr) : addr;
+		phys_addr_t phys = sim_dma_to_phys(sim, addr);
 		size_t off = offset_in_page(phys);
 		size_t chunk = min_t(size_t, len, PAGE_SIZE - off);
 		unsigned long pfn = PHYS_PFN(phys);
@@ -202,6 +207,45 @@ int aiaccel_sim_va_read(struct aiaccel_sim_engine *eng, u64 root, u64 va,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(aiaccel_sim_va_read);
+
+/**
+ * aiaccel_sim_va_probe() - Check that a job may access a range of its
+ *	address space.
+ * @eng: Engine doing the access.
+ * @root: Page-table root of the job.
+ * @va: Device VA.
+ * @len: Bytes.
+ * @write: Check for writing (otherwise reading).
+ * @fault_va: Set to the faulting VA on -EFAULT or -EIO.
+ *
+ * Translates every page of the range as an access would, latching the
+ * first fault, and checks that each page is backed by memory; so an
+ * access of the range that follows, with no change to the page tables in
+ * between, cannot fail.
+ *
+ * Return: 0; -EFAULT on an MMU fault; -EIO on a bus error.
+ */
+int aiaccel_sim_va_probe(struct aiaccel_sim_engine *eng, u64 root, u64 va,
+			 u64 len, bool write, u64 *fault_va)
+{
+	while (len) {
+		u64 chunk = min_t(u64, len, sim_page_left(va));
+		u64 dma;
+		int ret;
+
+		ret = sim_translate(eng, root, va, write, &dma);
+		if (!ret && !pfn_valid(PHYS_PFN(sim_dma_to_phys(eng->sim, dma))))
+			ret = -EIO;
+		if (ret) {
+			*fault_va = va;
+			return ret;
+		}
+		va += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(aiaccel_sim_va_probe);
 
 /**
  * aiaccel_sim_va_write() - Write to a job's address space, all or nothing.

@@ -6,12 +6,16 @@
  *
  *	aiaccel_sim_op_size(hdr.opcode)     how many bytes to fetch for the op
  *	aiaccel_sim_op_validate(op)         -EINVAL: AIACCEL_ERR_INVALID_OP
- *	aiaccel_sim_op_tensors(op, t, max)  what to read and write, and where
- *	aiaccel_sim_op_scratch_size(op)     working memory execute() needs
- *	(fetch every tensor through the MMU into a contiguous buffer)
- *	aiaccel_sim_op_execute(op, bufs, n, scratch)
- *	(write the buffers of the is_write tensors back through the MMU)
+ *	aiaccel_sim_op_tensors(op, t, max)  what it reads and writes, and where
+ *	aiaccel_sim_op_run(op, port, sram)  execute it, streaming the tensors
+ *	                                    through the engine's local memory
  *	aiaccel_sim_op_cost(op, &cost)      perf counters: MACs, bytes, cycles
+ *
+ * aiaccel_sim_op_run() reaches memory and reports progress only through
+ * the &struct aiaccel_sim_port the engine gives it, and holds nothing but
+ * the local memory ("SRAM") of a fixed size the engine owns, whatever the
+ * sizes of the tensors: it splits each op into tiles and each tile into
+ * work units, and the port may stop the op at any unit boundary.
  *
  * The kernels are bit-exact with the reference implementation
  * (libaidrv/ref/aiaccel_ref.c); the semantics are specified in
@@ -29,6 +33,30 @@
 
 /** AIACCEL_SIM_OP_MAX_TENSORS - Most tensors any op reads and writes. */
 #define AIACCEL_SIM_OP_MAX_TENSORS	5
+
+/** AIACCEL_SIM_SRAM_SIZE - Local memory of each engine of the chip. */
+#define AIACCEL_SIM_SRAM_SIZE		(256 * 1024)
+
+/**
+ * AIACCEL_SIM_ENGINE_MEM_MAX - Most kernel memory an engine holds to
+ * execute jobs, whatever they do: its local memory.
+ */
+#define AIACCEL_SIM_ENGINE_MEM_MAX	AIACCEL_SIM_SRAM_SIZE
+
+/** AIACCEL_SIM_SRAM_MIN - Least local memory aiaccel_sim_op_run() accepts. */
+#define AIACCEL_SIM_SRAM_MIN		(4 * 1024)
+
+/**
+ * AIACCEL_SIM_UNIT_WORK - Most work in one work unit.  Work is counted as
+ * 1 per multiply-accumulate and per byte loaded, stored or filled,
+ * %AIACCEL_SIM_WORK_OUT per output element requantised or pooled,
+ * %AIACCEL_SIM_WORK_REQ per memory request and %AIACCEL_SIM_WORK_PAGE
+ * per page of a tensor checked before the op starts.
+ */
+#define AIACCEL_SIM_UNIT_WORK		8192U
+#define AIACCEL_SIM_WORK_OUT		16U
+#define AIACCEL_SIM_WORK_REQ		64U
+#define AIACCEL_SIM_WORK_PAGE		256U
 
 /**
  * union aiaccel_sim_op - Storage large enough for any op.
@@ -77,14 +105,41 @@ struct aiaccel_sim_cost {
 	u64 cycles;
 };
 
+/**
+ * struct aiaccel_sim_port - How an executing op reaches memory.
+ * @probe: Check that bytes [@off, @off + @len) of tensor @t (an index
+ *	into the list of aiaccel_sim_op_tensors()) can be accessed the way
+ *	the op accesses it (written if it is the output); may be NULL.
+ * @read: Read bytes [@off, @off + @len) of tensor @t into @buf.
+ * @write: Write @len bytes at @buf to tensor @t at offset @off.
+ * @unit: A work unit retired; @last if it is the op's last one.  Every op
+ *	retires at least one unit, and none has more than
+ *	%AIACCEL_SIM_UNIT_WORK of work.
+ *
+ * Each callback returns 0 or a negative errno, which stops the op and is
+ * what aiaccel_sim_op_run() returns.  @len is at most
+ * %AIACCEL_SIM_UNIT_WORK for @read and @write.  The callbacks may sleep.
+ */
+struct aiaccel_sim_port {
+	int (*probe)(struct aiaccel_sim_port *port, unsigned int t, u64 off,
+		     u64 len);
+	int (*read)(struct aiaccel_sim_port *port, unsigned int t, u64 off,
+		    void *buf, size_t len);
+	int (*write)(struct aiaccel_sim_port *port, unsigned int t, u64 off,
+		     const void *buf, size_t len);
+	int (*unit)(struct aiaccel_sim_port *port, bool last);
+};
+
 unsigned int aiaccel_sim_op_size(u16 opcode);
 int aiaccel_sim_op_validate(const struct aiaccel_op_header *hdr);
 int aiaccel_sim_op_tensors(const struct aiaccel_op_header *hdr,
 			   struct aiaccel_sim_tensor *t, unsigned int max);
-size_t aiaccel_sim_op_scratch_size(const struct aiaccel_op_header *hdr);
+int aiaccel_sim_op_run(const struct aiaccel_op_header *hdr,
+		       struct aiaccel_sim_port *port, void *sram,
+		       size_t sram_size);
 int aiaccel_sim_op_execute(const struct aiaccel_op_header *hdr,
 			   void *const *bufs, unsigned int nbufs,
-			   void *scratch);
+			   void *sram, size_t sram_size);
 int aiaccel_sim_op_cost(const struct aiaccel_op_header *hdr,
 			struct aiaccel_sim_cost *cost);
 

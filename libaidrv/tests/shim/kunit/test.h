@@ -60,6 +60,19 @@ struct kunit_suite {
 			    "(%lld vs %lld) " fmt, _a, _b, ##__VA_ARGS__); \
 	} while (0)
 
+#define KSHIM_CHECK_CMP(t, a, op, b)					\
+	do {								\
+		unsigned long long _a = (a), _b = (b);			\
+									\
+		KSHIM_CHECK(t, _a op _b, #a " " #op " " #b, 0,		\
+			    "(%llu vs %llu)", _a, _b);			\
+	} while (0)
+
+#define KUNIT_EXPECT_GE(t, a, b)	KSHIM_CHECK_CMP(t, a, >=, b)
+#define KUNIT_EXPECT_LE(t, a, b)	KSHIM_CHECK_CMP(t, a, <=, b)
+#define KUNIT_EXPECT_MEMEQ(t, a, b, n) \
+	KSHIM_CHECK(t, !memcmp(a, b, n), #a " == " #b, 0, "")
+
 #define KUNIT_EXPECT_EQ_MSG(t, a, b, fmt, ...) \
 	KSHIM_CHECK_EQ(t, a, b, 0, fmt, ##__VA_ARGS__)
 #define KUNIT_EXPECT_EQ(t, a, b)	KSHIM_CHECK_EQ(t, a, b, 0, "")
