@@ -25,6 +25,7 @@
 #include "aiaccel_test.h"
 #include "aiaccel_job_util.h"
 #include "aiaccel_vgem.h"
+#include "aiaccel_ref.h"
 
 IGT_TEST_DESCRIPTION("aiaccel: hangs, resets, killed submitters and unloading.");
 
@@ -696,6 +697,91 @@ static void test_job_max_time(unsigned int instance)
 	close_fd(fda);
 }
 
+/* --- One long op --------------------------------------------------------------- */
+
+/*
+ * A valid job made of one GEMM of @n^3 (seconds of work in the model, in
+ * a single op): the engine keeps reporting progress inside the op, so it
+ * is not taken for hung; it completes with the reference's result, and a
+ * job of another file queued behind it on the same engine completes
+ * after it.  No reset.  Returns how long the op took.
+ */
+static uint64_t test_long_op(uint32_t n)
+{
+	int fda = track_fd(aiaccel_open(0)), fdb = track_fd(aiaccel_open(0));
+	struct aiaccel_buf in, w, out;
+	struct drm_aiaccel_event_job ev;
+	struct drm_aiaccel_submit_bo bos[3];
+	struct drm_aiaccel_submit args;
+	struct aiaccel_op_gemm *op;
+	struct aiaccel_cs cs;
+	struct copy_job small;
+	struct timespec start = {};
+	struct aiaccel_rng r;
+	unsigned int resets;
+	int8_t *expect;
+	uint64_t took;
+
+	resets = sysfs_resets(fda);
+	aiaccel_buf_new(fda, n * n, 0, &in);
+	aiaccel_buf_new(fda, n * n, 0, &w);
+	aiaccel_buf_new(fda, n * n, 0, &out);
+	aiaccel_rng_seed(&r, 70);
+	aiaccel_rng_fill(&r, in.map, in.size);
+	aiaccel_rng_fill(&r, w.map, w.size);
+	aiaccel_cs_new(fda, 4096, &cs);
+	op = aiaccel_cs_emit(&cs, AIACCEL_OP_GEMM, 0, sizeof(*op));
+	op->input = in.va;
+	op->weights = w.va;
+	op->output = out.va;
+	op->m = n;
+	op->n = n;
+	op->k = n;
+	op->requant.multiplier = 1 << 30;
+	op->requant.shift = -12;
+	op->act_min = -128;
+	op->act_max = 127;
+	bos[0] = aiaccel_bo_use(in.handle, DRM_AIACCEL_SUBMIT_BO_READ);
+	bos[1] = aiaccel_bo_use(w.handle, DRM_AIACCEL_SUBMIT_BO_READ);
+	bos[2] = aiaccel_bo_use(out.handle, DRM_AIACCEL_SUBMIT_BO_WRITE);
+	aiaccel_submit_init(&args, &cs);
+	args.bos = (uintptr_t)bos;
+	args.bo_count = 3;
+	args.engine = 0;
+	args.flags = DRM_AIACCEL_SUBMIT_EVENT;
+	args.event_data = 0x1;
+	copy_job_new(fdb, &small, 71);
+
+	igt_gettime(&start);
+	igt_assert_eq(aiaccel_submit_raw(fda, &args), 0);
+	igt_assert_eq(copy_job_submit(&small, 0, 0x2, NULL, 0), 0);
+	igt_assert_eq(aiaccel_read_event(fda, &ev, 120 * SEC), 0);
+	took = igt_nsec_elapsed(&start);
+	igt_info("one %ux%ux%u GEMM took %llu ms (job_timeout_ms %d)\n", n, n, n,
+		 (unsigned long long)(took / MSEC), HANG_TIMEOUT_MS);
+	igt_assert_eq(ev.status, 0);
+	igt_assert_eq(sysfs_resets(fda), resets);
+
+	igt_assert_eq(aiaccel_read_event(fdb, &ev, 30 * SEC), 0);
+	igt_assert_eq(ev.status, 0);
+	igt_assert(copied(&small));
+
+	expect = malloc(out.size);
+	igt_assert(expect);
+	igt_assert_eq(aiaccel_ref_gemm(op, in.map, w.map, NULL, NULL, expect), 0);
+	igt_assert(!memcmp(expect, out.map, n * n));
+	free(expect);
+
+	copy_job_free(&small);
+	aiaccel_buf_free(fda, &cs.buf);
+	aiaccel_buf_free(fda, &out);
+	aiaccel_buf_free(fda, &w);
+	aiaccel_buf_free(fda, &in);
+	close_fd(fdb);
+	close_fd(fda);
+	return took;
+}
+
 /* --- kill -9 with jobs in flight ----------------------------------------------- */
 
 #define KILL_JOBS 48
@@ -827,6 +913,23 @@ int igt_main()
 		igt_subtest("hang-other-contexts-run") {
 			close_leftovers();
 			test_hang_others_run(instance);
+		}
+
+		igt_describe("One op running several times job_timeout_ms is progress, not a hang: "
+			     "it completes right, and another file's job behind it runs.");
+		igt_subtest("long-op-not-hung") {
+			uint32_t n;
+
+			/*
+			 * Long enough to meet the timeout handler twice, or the
+			 * test proves nothing: larger on a faster host.
+			 */
+			for (n = 768; n <= 3072; n = n * 5 / 4) {
+				close_leftovers();
+				if (test_long_op(n) > 2 * HANG_TIMEOUT_MS * MSEC)
+					break;
+			}
+			igt_assert_f(n <= 3072, "no op ran for 2 * job_timeout_ms\n");
 		}
 
 		igt_describe("A hang leaves a devcoredump with the registers, the ring and the "
