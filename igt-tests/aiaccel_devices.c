@@ -42,6 +42,7 @@ int igt_main()
 
 	igt_describe("num_devices outside 1..4 is refused and nothing is created.");
 	igt_subtest("num-devices-out-of-range") {
+		aiaccel_require_root("reloads the aiaccel modules");
 		igt_assert_eq(system("modprobe -r aiaccel aiaccel_sim"), 0);
 		igt_assert_neq(system("modprobe aiaccel_sim num_devices=5 2>/dev/null"), 0);
 		igt_assert_neq(system("modprobe aiaccel_sim num_devices=0 2>/dev/null"), 0);
