@@ -23,7 +23,7 @@ src=$out/src/aiaccel-$version
 rm -rf "$out"
 mkdir -p "$src"
 
-cd "$AIACCEL_TOP"
+cd "$AIACCEL_TOP" || exit 1
 if git rev-parse --git-dir >/dev/null 2>&1; then
 	commit=$(git rev-parse --short=12 HEAD)
 	git diff --quiet HEAD 2>/dev/null || commit="$commit plus local changes"
