@@ -82,7 +82,14 @@ list_files() {
 }
 
 finish() {
+	local igt=$out/guest/igt/results.txt
 	trap - EXIT
+	if [ -f "$igt" ]; then
+		log "distro: IGT on Debian's kernel: $(grep -c '^pass' "$igt") passed" \
+			"($(grep -c '^pass.*(as root)$' "$igt") of them as root)," \
+			"$(grep -c '^skip' "$igt") skipped, $(grep -Evc '^(pass|skip)' "$igt") failed"
+		{ grep -Ev '^pass' "$igt" || true; } | sed 's/^/  /' >&2
+	fi
 	log "distro: stage took $(( $(date +%s) - start ))s"
 	if grep -q '^FAIL' "$checks" "$out/guest/checks.txt" 2>/dev/null; then
 		exit 1
