@@ -7,8 +7,8 @@ TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 SCRIPTS := $(TOP)/scripts
 
 .PHONY: all run check kunit host-tests kernel guest-root lib igt guest-check \
-	bench bench-model install module checkpatch clean distclean help \
-	fashion-model
+	bench bench-model install module deb distro-check checkpatch clean \
+	distclean help fashion-model
 
 all: lib igt
 
@@ -22,6 +22,10 @@ help:
 	@echo "make bench-model  the hardware model's GEMM throughput vs userspace"
 	@echo "make install      libaidrv, its headers, tools, man pages, udev rule"
 	@echo "                  (PREFIX=/usr/local, DESTDIR=)"
+	@echo "make deb          Debian packages (aiaccel-dkms, libaidrv1, libaidrv-dev,"
+	@echo "                  aidrv-tools) into build/deb, checked by lintian"
+	@echo "make distro-check the packages installed on Debian trixie, DKMS, and"
+	@echo "                  Debian's own 7.3 kernel booted with them (part of check)"
 	@echo "make module KDIR=/lib/modules/\$$(uname -r)/build"
 	@echo "                  build aiaccel.ko and aiaccel_sim.ko out of tree"
 	@echo "make checkpatch   checkpatch.pl --strict on the kernel sources"
@@ -86,6 +90,14 @@ module:
 	$(MAKE) -C $(KDIR) M=$(TOP)/drivers/accel/aiaccel \
 		CONFIG_DRM_ACCEL_AIACCEL=m CONFIG_DRM_ACCEL_AIACCEL_SIM=m \
 		AIACCEL_UAPI=$(TOP)/include/uapi modules
+
+# Debian packages, from packaging/debian, versioned by VERSION.
+deb:
+	$(SCRIPTS)/deb.sh
+
+# The distribution stage of "make check" alone.
+distro-check:
+	$(SCRIPTS)/distro-check.sh
 
 checkpatch:
 	$(SCRIPTS)/checkpatch.sh

@@ -42,6 +42,7 @@ int igt_main()
 
 	igt_describe("num_devices outside 1..4 is refused and nothing is created.");
 	igt_subtest("num-devices-out-of-range") {
+		aiaccel_require_root("reloads the aiaccel modules");
 		/* The model says why it refuses to load: that is the test. */
 		igt_emit_ignore_dmesg_regex("aiaccel_sim: num_devices must be");
 		igt_assert_eq(system("modprobe -r aiaccel aiaccel_sim"), 0);

@@ -21,7 +21,7 @@ static void check_matches_registers(int fd)
 
 	igt_assert_eq(aiaccel_get_info(fd, &info), 0);
 	igt_require_f(aiaccel_read_reg(minor, AIACCEL_REG_ID, &id),
-		      "no regmap debugfs for accel%d\n", minor);
+		      "needs the regmap debugfs of accel%d (debugfs, root)\n", minor);
 	igt_assert(aiaccel_read_reg(minor, AIACCEL_REG_VERSION, &version));
 	igt_assert(aiaccel_read_reg(minor, AIACCEL_REG_CAPS, &caps));
 	igt_assert(aiaccel_read_reg(minor, AIACCEL_REG_CONFIG, &config));

@@ -526,7 +526,7 @@ static void check_import_outlives_exporter(int fd)
 	void *v, *p;
 
 	vgem = aiaccel_drm_open_driver("vgem");
-	igt_require_f(vgem >= 0, "no vgem device\n");
+	igt_require_f(vgem >= 0, "no vgem device: %s\n", strerror(-vgem));
 	igt_assert_eq(aiaccel_dumb_create(vgem, size, &vh), 0);
 	igt_assert_eq(aiaccel_dumb_map(vgem, vh, &off), 0);
 	v = mmap(NULL, size, RW, MAP_SHARED, vgem, off);
@@ -891,21 +891,21 @@ int igt_main()
 	igt_describe("Import a vgem dumb buffer: contents both ways, zero-copy, "
 		     "not charged.");
 	igt_subtest("vgem-import") {
-		igt_require_f(vgem >= 0, "no vgem device\n");
+		igt_require_f(vgem >= 0, "no vgem device: %s\n", strerror(-vgem));
 		check_vgem_import(fd, vgem);
 	}
 
 	igt_describe("Export to vgem: vgem's import shares the contents and "
 		     "comes back to aiaccel as the original handle.");
 	igt_subtest("vgem-export") {
-		igt_require_f(vgem >= 0, "no vgem device\n");
+		igt_require_f(vgem >= 0, "no vgem device: %s\n", strerror(-vgem));
 		check_vgem_export(fd, vgem);
 	}
 
 	igt_describe("Jobs read and write a vgem buffer in place and wait for "
 		     "vgem's fences on it (implicit sync across drivers).");
 	igt_subtest("vgem-fences") {
-		igt_require_f(vgem >= 0, "no vgem device\n");
+		igt_require_f(vgem >= 0, "no vgem device: %s\n", strerror(-vgem));
 		check_vgem_fences(fd, vgem);
 	}
 
@@ -931,7 +931,8 @@ int igt_main()
 
 		if (!vivid_loaded)
 			vivid_loaded = aiaccel_load_module("vivid", VIVID_PARAMS);
-		igt_require_f(vivid_loaded >= 0, "cannot load vivid\n");
+		igt_require_f(vivid_loaded >= 0, "cannot load vivid%s\n",
+			      geteuid() ? " (needs root)" : "");
 		n = vivid_nodes(nodes, ARRAY_SIZE(nodes));
 		igt_require_f(n > 0, "no vivid capture node\n");
 		for (i = 0; i < n; i++)

@@ -270,7 +270,7 @@ int igt_main()
 		struct aiaccel_cs cs;
 		int i;
 
-		igt_require(aiaccel_sim_hook(0, "clock_divider", 64));
+		aiaccel_require_sim_hook(0, "clock_divider", 64);
 		aiaccel_cs_new(fd, 4096, &cs);
 		for (i = 0; i < 64; i++)
 			aiaccel_cs_emit(&cs, AIACCEL_OP_NOP, 0, sizeof(struct aiaccel_op_nop));
@@ -314,7 +314,7 @@ int igt_main()
 		int i;
 
 		igt_require_f(tools, "AIACCEL_TOOLS names the directory of aidrv-top\n");
-		igt_require(aiaccel_sim_hook(0, "clock_divider", 64));
+		aiaccel_require_sim_hook(0, "clock_divider", 64);
 		aiaccel_buf_new(fd, 1 << 20, 0, &big);
 		aiaccel_cs_new(fd, 4096, &cs);
 		for (i = 0; i < 64; i++)

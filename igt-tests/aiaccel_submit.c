@@ -852,9 +852,9 @@ static void test_job_error(int fd1, int fd2, unsigned int instance, enum job_err
 
 	/* The hooks act on the next job (access) of any engine: ours. */
 	if (kind == ERR_HOOK_FAULT)
-		igt_require(aiaccel_sim_hook(instance, "fault_next_access", 1));
+		aiaccel_require_sim_hook(instance, "fault_next_access", 1);
 	if (kind == ERR_HOOK_ERROR)
-		igt_require(aiaccel_sim_hook(instance, "error_next_job", 1));
+		aiaccel_require_sim_hook(instance, "error_next_job", 1);
 	igt_assert_eq(aiaccel_submit_raw(fd1, &args), 0);
 	/* Another file's job right behind it on the same engine. */
 	igt_assert_eq(submit_copy(fd2, &rl2.xy, rl2.x.handle, rl2.y.handle, NULL,
@@ -1005,13 +1005,14 @@ int igt_main()
 		struct aiaccel_cs cs;
 		uint32_t e, p;
 
+		aiaccel_require_cap(CAP_SYS_NICE, "submits at DRM_AIACCEL_PRIORITY_HIGH");
 		aiaccel_cs_new(fd, 4096, &cs);
 		aiaccel_cs_emit(&cs, AIACCEL_OP_NOP, 0, sizeof(struct aiaccel_op_nop));
 		for (e = 0; e < info.num_engines; e++) {
 			for (p = DRM_AIACCEL_PRIORITY_LOW; p <= DRM_AIACCEL_PRIORITY_HIGH; p++) {
 				aiaccel_submit_init(&args, &cs);
 				args.engine = e;
-				args.priority = p;	/* HIGH: we run as root */
+				args.priority = p;
 				args.flags = DRM_AIACCEL_SUBMIT_EVENT;
 				args.event_data = e << 8 | p;
 				igt_assert_eq(aiaccel_submit_raw(fd, &args), 0);

@@ -153,8 +153,7 @@ static void close_leftovers(void)
 /* Make the next job hang; the hook must exist. */
 static void hang_next_job(unsigned int instance)
 {
-	igt_require_f(aiaccel_sim_hook(instance, "hang_next_job", 1),
-		      "no aiaccel_sim test hooks in debugfs\n");
+	aiaccel_require_sim_hook(instance, "hang_next_job", 1);
 }
 
 /*
@@ -980,7 +979,7 @@ int igt_main()
 		fd = track_fd(aiaccel_open(0));
 		minor = aiaccel_fd_minor(fd);
 		/* Slow the engines down so the jobs are still running at the kill. */
-		igt_require(aiaccel_sim_hook(instance, "clock_divider", 32));
+		aiaccel_require_sim_hook(instance, "clock_divider", 32);
 		done_before = jobs_retired(fd);
 
 		igt_assert_eq(pipe(p), 0);

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh: "make check".  Runs every suite even when an earlier one fails,
-# then sums them: KUnit (UML), host-side tests, and in the guest the IGT
+# then sums them: KUnit (UML), host-side tests, in the guest the IGT
 # tests, the library tests, the ONNX conformance cases, the Python
-# binding's tests and the kernel-log gate.  Ends with one line "N passed,
-# N failed"; exits non-zero if anything failed or did not run.
+# binding's tests and the kernel-log gate, and last the distribution stage
+# (the Debian packages on Debian's own kernel).  Ends with one line "N
+# passed, N failed"; exits non-zero if anything failed or did not run.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -16,6 +17,7 @@ suites=kunit,host,lint,igt,dmesg,sleep
 # The library's guest suite counts once it exists.
 grep -q '^guest-tests:' "$AIACCEL_TOP/libaidrv/Makefile" && suites=kunit,host,lint,igt,lib,dmesg,sleep
 suites=${suites/,dmesg/,onnx,python,dmesg}
+suites+=,distro
 
 log "== KUnit"
 "$AIACCEL_TOP/scripts/kunit.sh" >/dev/null || true
@@ -45,6 +47,9 @@ if "$AIACCEL_TOP/scripts/build-all.sh" check; then
 else
 	log "building for the guest failed"
 fi
+
+log "== distribution stage (Debian trixie, DKMS, Debian's 7.3 kernel)"
+"$AIACCEL_TOP/scripts/distro-check.sh" || true
 
 log "== summary ($(( $(date +%s) - start ))s)"
 set +e

@@ -26,9 +26,10 @@ check() {	# check NAME CMD...
 }
 
 d=$tmp/destdir
+ver=$(cat "$top/VERSION")
 check "make install DESTDIR=" make -s -C "$top/libaidrv" O="$tmp/build" \
 	install PREFIX=/usr DESTDIR="$d"
-for f in usr/lib/libaidrv.so.1.0.0 usr/lib/libaidrv.so.1 usr/lib/libaidrv.so \
+for f in usr/lib/libaidrv.so.$ver usr/lib/libaidrv.so.1 usr/lib/libaidrv.so \
 	usr/lib/libaidrv.a usr/lib/pkgconfig/libaidrv.pc usr/include/aidrv.h \
 	usr/include/drm/aiaccel_accel.h usr/include/drm/aiaccel_isa.h \
 	usr/bin/aidrv-info usr/bin/aidrv-top usr/share/man/man1/aidrv-info.1 \
@@ -38,11 +39,11 @@ done
 check "nothing but what belongs there" \
 	bash -c "! find '$d' -type f \\( -name '*.d' -o -name '*.o' \\) | grep -q ."
 check "SONAME libaidrv.so.1" \
-	bash -c "readelf -d '$d/usr/lib/libaidrv.so.1.0.0' | grep -q 'SONAME.*libaidrv.so.1'"
+	bash -c "readelf -d '$d/usr/lib/libaidrv.so.$ver' | grep -q 'SONAME.*libaidrv.so.1'"
 check "symbols versioned AIDRV_1.0" \
-	bash -c "readelf --dyn-syms -W '$d/usr/lib/libaidrv.so.1.0.0' | grep -q 'aidrv_open_index@@AIDRV_1.0'"
+	bash -c "readelf --dyn-syms -W '$d/usr/lib/libaidrv.so.$ver' | grep -q 'aidrv_open_index@@AIDRV_1.0'"
 check "the reference's symbols stay private" \
-	bash -c "! readelf --dyn-syms -W '$d/usr/lib/libaidrv.so.1.0.0' | grep -q aiaccel_ref_"
+	bash -c "! readelf --dyn-syms -W '$d/usr/lib/libaidrv.so.$ver' | grep -q aiaccel_ref_"
 check "pkg-config finds it in DESTDIR" \
 	env PKG_CONFIG_PATH="$d/usr/lib/pkgconfig" pkg-config --exists --print-errors libaidrv
 check "udev rule gives the nodes to render" \

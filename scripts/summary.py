@@ -68,6 +68,52 @@ def onnx():
                             f"{skipped} skipped: see onnx-report.txt)")
 
 
+def distro():
+    """The distribution stage (scripts/distro-check.sh): its checks, on the
+    host and in the guest ("PASS|FAIL name" lines), and the IGT subtests
+    run on Debian's kernel (guest/igt-run.sh's "result name [reason]")."""
+    base = os.path.join(results, "distro")
+    passed = failed = skipped = 0
+    bad = []
+    lines = []
+    with open(os.path.join(base, "checks.txt")) as f:
+        lines += f.read().splitlines()
+    guest = os.path.join(base, "guest", "checks.txt")
+    if os.path.exists(guest):
+        with open(guest) as f:
+            lines += f.read().splitlines()
+    for line in lines:
+        verdict, _, name = line.partition(" ")
+        if verdict == "PASS":
+            passed += 1
+        else:
+            failed += 1
+            bad.append(name)
+    igt_pass = 0
+    try:
+        with open(os.path.join(base, "guest", "igt", "results.txt")) as f:
+            for line in f.read().splitlines():
+                result, _, rest = line.partition(" ")
+                name = rest.split(" ")[0]
+                if result == "pass":
+                    igt_pass += 1
+                elif result == "skip":
+                    skipped += 1
+                else:
+                    failed += 1
+                    bad.append(f"{name}: {result}")
+    except OSError:
+        pass
+    if igt_pass == 0:
+        failed += 1
+        bad.append("no IGT subtest passed on Debian's kernel")
+    passed += igt_pass
+    note = f", {skipped} skipped" if skipped else ""
+    if bad:
+        note += "\n      " + "\n      ".join(bad)
+    return passed, failed, note
+
+
 SUITES = {
     "kunit": ("KUnit", lambda: counts_file("kunit.counts")),
     "host": ("host tests", lambda: counts_file("host.counts")),
@@ -81,6 +127,7 @@ SUITES = {
     "dmesg": ("kernel log gate (guest)", dmesg),
     "sleep": ("system suspend stage (guest)",
               lambda: counts_file(os.path.join("guest", "sleep.counts"))),
+    "distro": ("Debian packages (distro)", distro),
 }
 
 total_pass = total_fail = 0

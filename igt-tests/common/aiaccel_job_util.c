@@ -153,6 +153,13 @@ bool aiaccel_sim_hook(unsigned int instance, const char *hook, unsigned int valu
 	return fclose(f) == 0 && ok;
 }
 
+void aiaccel_require_sim_hook(unsigned int instance, const char *hook, unsigned int value)
+{
+	igt_require_f(aiaccel_sim_hook(instance, hook, value),
+		      "needs the model's test hook /sys/kernel/debug/aiaccel_sim/%u/%s "
+		      "(debugfs, root): %s\n", instance, hook, strerror(errno));
+}
+
 void aiaccel_submit_init(struct drm_aiaccel_submit *args, const struct aiaccel_cs *cs)
 {
 	*args = (struct drm_aiaccel_submit){

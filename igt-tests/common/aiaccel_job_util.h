@@ -56,6 +56,9 @@ int64_t aiaccel_deadline(int64_t rel_ns);
 
 /* Write a model test hook (/sys/kernel/debug/aiaccel_sim/<inst>/<hook>). */
 bool aiaccel_sim_hook(unsigned int instance, const char *hook, unsigned int value);
+/* The same, skipping the subtest if the hook cannot be written (no
+ * debugfs, or not root). */
+void aiaccel_require_sim_hook(unsigned int instance, const char *hook, unsigned int value);
 
 /*
  * A SUBMIT argument with the defaults of aiaccel_submit() (the command

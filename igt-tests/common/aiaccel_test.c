@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -152,6 +153,7 @@ int aiaccel_reload(const char *sim_params)
 	char cmd[256];
 	int ret;
 
+	aiaccel_require_root("reloads the aiaccel modules");
 	ret = system("modprobe -r aiaccel aiaccel_sim");
 	if (ret)
 		return ret;
@@ -289,6 +291,8 @@ int aiaccel_load_module(const char *module, const char *params)
 	snprintf(path, sizeof(path), "/sys/module/%s", module);
 	if (access(path, F_OK) == 0)
 		return 0;
+	if (geteuid() != 0)
+		return -1;
 	snprintf(cmd, sizeof(cmd), "modprobe %s %s", module, params ? params : "");
 	return system(cmd) == 0 ? 1 : -1;
 }
@@ -311,8 +315,12 @@ int aiaccel_drm_open_driver(const char *name)
 			continue;
 		snprintf(path, sizeof(path), "/dev/dri/%s", d->d_name);
 		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			/* A node we may not open may be the one. */
+			if (errno == EACCES)
+				ret = -EACCES;
 			continue;
+		}
 		v = drmGetVersion(fd);
 		if (v && v->name && !strcmp(v->name, name)) {
 			drmFreeVersion(v);
@@ -370,6 +378,7 @@ int aiaccel_reload_with(const char *sim_params, const char *drv_params)
 	char cmd[256];
 	int ret;
 
+	aiaccel_require_root("reloads the aiaccel modules");
 	ret = system("modprobe -r aiaccel aiaccel_sim");
 	if (ret)
 		return ret;
@@ -437,6 +446,7 @@ int aiaccel_rebind_with(const char *param, const char *value)
 	int n = 0, i, err;
 	DIR *dir;
 
+	aiaccel_require_root("rebinds the aiaccel devices");
 	if (param) {
 		err = aiaccel_param_set(param, value);
 		if (err)
@@ -466,3 +476,17 @@ int aiaccel_rebind_with(const char *param, const char *value)
 }
 
 /* ==== Job-submission tests (aiaccel_submit*): end ==== */
+
+/* ==== Privileges: begin ==== */
+
+bool aiaccel_has_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return data[CAP_TO_INDEX(cap)].effective & CAP_TO_MASK(cap);
+}
+
+/* ==== Privileges: end ==== */

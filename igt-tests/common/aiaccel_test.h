@@ -9,6 +9,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
 
 #include <drm/aiaccel_accel.h>
 
@@ -94,11 +97,12 @@ void aiaccel_pattern_check(const void *ptr, size_t size, uint32_t seed);
  */
 
 /* modprobe module with params unless /sys/module/<module> exists:
- * 1 if it was loaded here, 0 if it was loaded already, -1 on failure. */
+ * 1 if it was loaded here, 0 if it was loaded already, -1 on failure
+ * (without trying when not root). */
 int aiaccel_load_module(const char *module, const char *params);
 
 /* Open the /dev/dri/card* node of the DRM driver called name; -ENODEV if
- * there is none, or -errno. */
+ * there is none, -EACCES if it may be one we may not open, or -errno. */
 int aiaccel_drm_open_driver(const char *name);
 
 /* Dumb buffers (DRM_IOCTL_MODE_*_DUMB), on vgem: a size-byte buffer as
@@ -139,5 +143,26 @@ int aiaccel_param_set(const char *param, const char *value);
 int aiaccel_rebind_with(const char *param, const char *value);
 
 /* ==== Job-submission tests (aiaccel_submit*): end ==== */
+
+/* ==== Privileges: begin ==== */
+
+/*
+ * A user in the render group may do everything the device node allows; the
+ * rest skips with what it needs.  The distribution stage runs the tests as
+ * such a user first (guest/distro-init.sh).
+ */
+
+/* True if the calling thread has capability cap in its effective set. */
+bool aiaccel_has_cap(int cap);
+
+/* Skip unless the test runs as root: what says what needs it. */
+#define aiaccel_require_root(what) \
+	igt_require_f(geteuid() == 0, "needs root: %s\n", (what))
+
+/* Skip unless the caller has capability cap (CAP_SYS_NICE, ...). */
+#define aiaccel_require_cap(cap, what) \
+	igt_require_f(aiaccel_has_cap(cap), "needs " #cap ": %s\n", (what))
+
+/* ==== Privileges: end ==== */
 
 #endif /* AIACCEL_TEST_H */

@@ -25,7 +25,7 @@ int aiaccel_vgem_open(void)
 				usleep(20000);
 		}
 	}
-	igt_require_f(fd >= 0, "no vgem device (CONFIG_DRM_VGEM)\n");
+	igt_require_f(fd >= 0, "no vgem device (CONFIG_DRM_VGEM): %s\n", strerror(-fd));
 	return fd;
 }
 
