@@ -890,6 +890,7 @@ int igt_main()
 		igt_fixture() {
 			char ms[16];
 
+			aiaccel_require_root("rebinds the device with other parameters");
 			igt_require_f(aiaccel_param_get("job_timeout_ms", timeout,
 							sizeof(timeout)) == 0,
 				      "no aiaccel module parameters in sysfs\n");

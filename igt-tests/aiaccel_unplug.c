@@ -1014,6 +1014,7 @@ int igt_main()
 	igt_fixture() {
 		struct stat st;
 
+		aiaccel_require_root("adds and removes devices, binds and unbinds them");
 		igt_require_f(!stat(SIM_DRV "/new_device", &st),
 			      "the model cannot add devices at run time\n");
 		restore_instance0();
