@@ -41,7 +41,7 @@
 #include "internal.h"
 
 #define SLOTS_MAX	4
-/* aidrv_run_inference()'s batch: enough to keep an engine busy per job. */
+/* aidrv_inference_run_once()'s batch: enough to keep an engine busy per job. */
 #define ONESHOT_BATCH	256
 
 struct inference_slot {
