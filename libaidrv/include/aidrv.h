@@ -1524,7 +1524,8 @@ int aidrv_binding_create(struct aidrv_inference *inf, const struct aidrv_bind *b
  * Returns without waiting for the device.  The job reads the input
  * buffer and writes the output buffer in place, after their earlier
  * users (unless NO_IMPLICIT_SYNC); jobs of one binding run one after the
- * other, as they share the buffers in between.
+ * other in any case (a syncobj of the binding's orders them), as they
+ * share the buffers in between.
  *
  * Return: as aidrv_job_submit().
  */

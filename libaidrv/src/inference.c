@@ -26,7 +26,9 @@
  * output tensors are the caller's buffers (at an offset): its command
  * stream is written once, and each aidrv_binding_submit() is one
  * SUBMIT with the caller's dependencies.  Nothing is copied and nothing
- * waits.
+ * waits.  A binding's jobs share its buffers in between, so each waits
+ * for the one before through a syncobj of the binding's (implicit sync
+ * would order them too, but the caller may turn it off).
  *
  * The ops are those of aidrv_model_layer_op(), exactly as the CPU
  * executor runs them: nothing here derives an op parameter.
@@ -77,11 +79,12 @@ struct aidrv_inference {
 
 struct aidrv_binding {
 	struct aidrv_inference *inf;
-	struct aidrv_bo **tensors;	/* ours, per tensor index; NULL: the caller's */
+	struct aidrv_bo **tensors;	/* per tensor index, referenced */
 	struct aidrv_bo *cs_bo;
 	uint64_t cs_size;
 	struct aidrv_job_bo *job_bos;
 	unsigned int job_bo_count;
+	uint32_t order;			/* syncobj: the binding's last job */
 };
 
 /* Device access of each tensor by the model's layers. */
@@ -455,8 +458,10 @@ void aidrv_binding_free(struct aidrv_binding *b)
 	if (!b)
 		return;
 	/* Ours, and the references taken on the caller's two. */
-	for (i = 0; i < b->inf->num_tensors; i++)
+	for (i = 0; b->tensors && i < b->inf->num_tensors; i++)
 		aidrv_bo_free(b->tensors[i]);
+	if (b->order)
+		aidrv_syncobj_free(b->inf->dev, b->order);
 	aidrv_bo_free(b->cs_bo);
 	free(b->tensors);
 	free(b->job_bos);
@@ -553,6 +558,10 @@ int aidrv_binding_create(struct aidrv_inference *inf, const struct aidrv_bind *b
 	aidrv_bo_unmap(b->cs_bo);
 	if (ret < 0)
 		goto err;
+	/* Signalled: the first job waits for nothing of the binding's. */
+	ret = aidrv_syncobj_create(inf->dev, DRM_SYNCOBJ_CREATE_SIGNALED, &b->order);
+	if (ret)
+		goto err;
 	*out = b;
 	return 0;
 
@@ -564,7 +573,9 @@ err:
 int aidrv_binding_submit(struct aidrv_binding *b, const struct aidrv_submit *s,
 			 struct aidrv_job **job)
 {
+	struct aidrv_sync *syncs = NULL;
 	struct aidrv_submit sub;
+	unsigned int nin, nout;
 	int ret;
 
 	if (job)
@@ -575,14 +586,35 @@ int aidrv_binding_submit(struct aidrv_binding *b, const struct aidrv_submit *s,
 		ret = aidrv_copy_in(&sub, sizeof(sub), s, sizeof(sub));
 		if (ret)
 			return ret;
-		if (sub.cs || sub.cs_bo || sub.cs_offset || sub.cs_size || sub.bos || sub.bo_count)
+		if (sub.cs || sub.cs_bo || sub.cs_offset || sub.cs_size || sub.bos || sub.bo_count ||
+		    (sub.in_sync_count && !sub.in_syncs) || (sub.out_sync_count && !sub.out_syncs) ||
+		    sub.in_sync_count >= DRM_AIACCEL_MAX_SUBMIT_SYNCS ||
+		    sub.out_sync_count >= DRM_AIACCEL_MAX_SUBMIT_SYNCS)
 			return -EINVAL;
 	} else {
 		aidrv_submit_init(&sub, sizeof(sub));
 	}
+	/* After the binding's last job, and the next one's to wait for. */
+	nin = sub.in_sync_count + 1;
+	nout = sub.out_sync_count + 1;
+	syncs = calloc(nin + nout, sizeof(*syncs));
+	if (!syncs)
+		return -ENOMEM;
+	if (sub.in_sync_count)
+		memcpy(syncs, sub.in_syncs, sub.in_sync_count * sizeof(*syncs));
+	syncs[nin - 1] = (struct aidrv_sync){ .handle = b->order };
+	if (sub.out_sync_count)
+		memcpy(syncs + nin, sub.out_syncs, sub.out_sync_count * sizeof(*syncs));
+	syncs[nin + nout - 1] = (struct aidrv_sync){ .handle = b->order };
+	sub.in_syncs = syncs;
+	sub.in_sync_count = nin;
+	sub.out_syncs = syncs + nin;
+	sub.out_sync_count = nout;
 	sub.cs_bo = b->cs_bo;
 	sub.cs_size = b->cs_size;
 	sub.bos = b->job_bos;
 	sub.bo_count = b->job_bo_count;
-	return aidrv_job_submit(b->inf->dev, &sub, job);
+	ret = aidrv_job_submit(b->inf->dev, &sub, job);
+	free(syncs);
+	return ret;
 }

@@ -583,7 +583,7 @@ static void test_binding_fences(void **state)
 	struct aidrv_inference *inf;
 	struct aidrv_binding *b;
 	struct aidrv_bo *in, *out;
-	struct aidrv_job *job;
+	struct aidrv_job *job, *next;
 	struct aidrv_submit s;
 	struct aidrv_sync point;
 	struct aidrv_bind d;
@@ -617,10 +617,18 @@ static void test_binding_fences(void **state)
 	/* The submit took the fence: the caller's fd may go. */
 	close(fence.fence);
 	assert_int_equal(aidrv_job_sync_file(job, &out_fd), 0);
+	/*
+	 * The binding's next job, without implicit sync and without fences
+	 * of its own, still comes after: it shares the buffers in between.
+	 */
+	aidrv_submit_init(&s, sizeof(s));
+	s.flags = DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC;
+	assert_int_equal(aidrv_binding_submit(b, &s, &next), 0);
 
 	/* Held by the fence. */
 	usleep(300000);
 	assert_int_equal(aidrv_job_status(job), -EINPROGRESS);
+	assert_int_equal(aidrv_job_status(next), -EINPROGRESS);
 	assert_int_equal(aidrv_syncobj_wait(f->dev, timeline, 5, 0, 0), -ETIME);
 	pfd = (struct pollfd){ .fd = out_fd, .events = POLLIN };
 	assert_int_equal(poll(&pfd, 1, 0), 0);
@@ -631,6 +639,9 @@ static void test_binding_fences(void **state)
 	assert_int_equal(aidrv_job_wait(job, 0, 0), 0);
 	assert_int_equal(aidrv_job_status(job), 0);
 	assert_int_equal(aidrv_syncobj_wait(f->dev, timeline, 5, RUN_TIMEOUT, 0), 0);
+	assert_int_equal(aidrv_job_wait(next, RUN_TIMEOUT, 0), 0);
+	assert_int_equal(aidrv_job_status(next), 0);
+	aidrv_job_free(next);
 	assert_memory_equal(om, f->ref + (size_t)7 * BIND_BATCH * f->out.size,
 			    (size_t)BIND_BATCH * f->out.size);
 
