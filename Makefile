@@ -91,7 +91,7 @@ module:
 		CONFIG_DRM_ACCEL_AIACCEL=m CONFIG_DRM_ACCEL_AIACCEL_SIM=m \
 		AIACCEL_UAPI=$(TOP)/include/uapi modules
 
-# Debian packages, from packaging/debian, versioned by VERSION.
+# Debian packages, from packaging/debian, versioned by scripts/version.sh (libaidrv/include/aidrv.h).
 deb:
 	$(SCRIPTS)/deb.sh
 

@@ -95,16 +95,16 @@ static int bench_gemm(struct aidrv_device *dev, uint32_t dim, int reps)
 			{ out.bo, DRM_AIACCEL_SUBMIT_BO_WRITE },
 		};
 
-		aidrv_submit_init(&s, NULL);
+		aidrv_submit_init(&s, sizeof(s));
 		s.cs_bo = cs_bo;
 		s.cs_size = aidrv_cs_size(cs);
 		s.bos = bos;
 		s.bo_count = 3;
 		/* Warm up (powers the device on, faults the pages in), then time. */
-		ret = aidrv_run(dev, &s, JOB_TIMEOUT);
+		ret = aidrv_job_run(dev, &s, JOB_TIMEOUT);
 		t0 = aidrv_now_ns();
 		for (i = 0; !ret && i < reps; i++)
-			ret = aidrv_run(dev, &s, JOB_TIMEOUT);
+			ret = aidrv_job_run(dev, &s, JOB_TIMEOUT);
 		dev_ns = aidrv_now_ns() - t0;
 	}
 	if (ret) {
@@ -132,7 +132,7 @@ static int bench_gemm(struct aidrv_device *dev, uint32_t dim, int reps)
 	       (double)macs * reps / ref_ns * 1e3, (double)dev_ns / ref_ns);
 out:
 	aidrv_bo_free(cs_bo);
-	aidrv_cs_destroy(cs);
+	aidrv_cs_free(cs);
 	free(ref_out);
 	aidrv_bo_free(out.bo);
 	aidrv_bo_free(w.bo);
@@ -146,7 +146,7 @@ int main(int argc, char **argv)
 	struct aidrv_device *dev;
 	int ret;
 
-	ret = aidrv_open_path(path, &dev);
+	ret = aidrv_device_open_path(path, &dev);
 	if (ret) {
 		fprintf(stderr, "bench_model: %s: %s\n", path, strerror(-ret));
 		return 1;
@@ -155,6 +155,6 @@ int main(int argc, char **argv)
 	ret = bench_gemm(dev, 256, 8);
 	if (!ret)
 		ret = bench_gemm(dev, 1024, 1);
-	aidrv_close(dev);
+	aidrv_device_close(dev);
 	return ret ? 1 : 0;
 }

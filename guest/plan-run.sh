@@ -35,3 +35,23 @@ if ! "$BUILD/libaidrv/aidrv-run" --check --batch 64 \
 	exit 1
 fi
 echo "fashion demo: PASS"
+
+stamp "demo: camera -> accelerator -> display (vivid, aiaccel, vkms)"
+echo "(frames of a virtual camera run through a pencil-sketch network,"
+echo " demo/camera.aimodel, and shown on a virtual display; every frame the"
+echo " display showed, read back through its writeback connector, is compared"
+echo " with the CPU reference of its camera frame.  First without a copy:"
+echo " the camera's buffers imported by the accelerator, its output imported"
+echo " by the display, the display waiting for the accelerator's fence; then"
+echo " the copying path, for comparison)"
+modprobe vivid n_devs=1 node_types=0x1 num_inputs=1 input_types=0 no_error_inj=1 || exit 1
+modprobe vkms || exit 1
+for mode in "" --copy; do
+	if ! "$BUILD/libaidrv/aidrv-camera" --check -n "${AIACCEL_CAMERA_FRAMES:-60}" $mode \
+		"$AIACCEL/demo/camera.aimodel"; then
+		echo "camera demo${mode:+ ($mode)}: FAIL"
+		exit 1
+	fi
+done
+echo "camera demo: PASS"
+modprobe -r vkms vivid

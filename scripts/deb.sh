@@ -7,7 +7,7 @@
 #
 # The packaging lives in packaging/debian; it is built in a copy of the
 # tree (the files git knows, plus new ones it does not ignore) with that
-# directory as debian/, and a debian/changelog written from VERSION, the
+# directory as debian/, and a debian/changelog written from scripts/version.sh, the
 # one place the version is kept.
 #
 # Exit status: 0, 1 if the packages did not build, 2 if lintian reported
@@ -17,7 +17,7 @@
 
 need_pkgs dpkg-dev debhelper dh-dkms libdrm-dev pkg-config libcmocka-dev lintian
 
-version=$(cat "$AIACCEL_TOP/VERSION")
+version=$("$AIACCEL_TOP/scripts/version.sh")
 out=$BUILD_DIR/deb
 src=$out/src/aiaccel-$version
 rm -rf "$out"

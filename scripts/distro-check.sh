@@ -44,7 +44,7 @@ rm -rf "$out"
 mkdir -p "$out/guest"
 : >"$checks"
 start=$(date +%s)
-version=$(cat "$AIACCEL_TOP/VERSION")
+version=$("$AIACCEL_TOP/scripts/version.sh")
 packages=(aiaccel-dkms libaidrv1 libaidrv-dev aidrv-tools)
 
 # check NAME CMD...: run CMD (output to steps.log) and record the result.

@@ -4,8 +4,10 @@
  */
 
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <linux/sync_file.h>
 
 #include "igt.h"
 #include "aiaccel_job_util.h"
@@ -199,6 +201,17 @@ bool aiaccel_no_event(int fd, int64_t rel_ns)
 bool aiaccel_syncobj_signaled(int fd, uint32_t handle, uint64_t point)
 {
 	return aiaccel_syncobj_wait(fd, handle, point, 0) == 0;
+}
+
+int aiaccel_syncobj_status(int fd, uint32_t handle)
+{
+	struct sync_file_info info = { 0 };
+	int sf;
+
+	igt_assert_eq(drmSyncobjExportSyncFile(fd, handle, &sf), 0);
+	igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
+	close(sf);
+	return info.status;
 }
 
 void aiaccel_rng_seed(struct aiaccel_rng *rng, uint64_t seed)

@@ -87,6 +87,11 @@ bool aiaccel_no_event(int fd, int64_t rel_ns);
 
 /* Is the (binary, or timeline point) syncobj signalled right now? */
 bool aiaccel_syncobj_signaled(int fd, uint32_t handle, uint64_t point);
+/*
+ * The status of a binary syncobj's fence through a sync_file: 1 signalled
+ * without error, 0 pending, or the negative errno it was signalled with.
+ */
+int aiaccel_syncobj_status(int fd, uint32_t handle);
 
 /*
  * Deterministic test data: xorshift64*, seeded explicitly so a failure is

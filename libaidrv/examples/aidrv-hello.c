@@ -24,7 +24,7 @@ int main(int argc, char **argv)
 	char err[256];
 	int n, ret;
 
-	n = aidrv_count_devices();
+	n = aidrv_device_count();
 	printf("aiaccel devices: %d%s\n", n < 0 ? 0 : n, n < 0 ? " (no accel node)" : "");
 	if (argc != 3) {
 		fprintf(stderr, "usage: aidrv-hello MODEL DATASET\n");
@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 		aidrv_model_free(model);
 		return 1;
 	}
-	aidrv_model_output(model, &out);
+	aidrv_model_output(model, &out, sizeof(out));
 	logits = malloc(out.size);
 	ret = logits ? aidrv_model_run_cpu(model, set->images, 1, logits) : -ENOMEM;
 	if (!ret)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * libaidrv: buffers: creation, CPU mapping, dma-buf export and import.
+ * libaidrv: buffers: creation (device memory or the caller's), CPU
+ * mapping, dma-buf export and import.
  *
  * The kernel gives a file one GEM handle per buffer, whatever the number
  * of imports, so the device keeps a table of its buffers by handle and an
@@ -66,6 +67,29 @@ static void gem_close(struct aidrv_device *dev, uint32_t handle)
 	drmIoctl(dev->fd, DRM_IOCTL_GEM_CLOSE, &args);
 }
 
+/* A new buffer of @handle, in the table; 0, or -ENOMEM (handle closed). */
+static int bo_new(struct aidrv_device *dev, uint32_t handle, struct aidrv_bo **out)
+{
+	struct aidrv_bo *bo = calloc(1, sizeof(*bo));
+
+	if (!bo) {
+		gem_close(dev, handle);
+		return -ENOMEM;
+	}
+	bo->dev = dev;
+	bo->refs = 1;
+	bo->handle = handle;
+	*out = bo;
+	return 0;
+}
+
+static void bo_publish(struct aidrv_bo *bo)
+{
+	pthread_mutex_lock(&bo->dev->bo_lock);
+	table_add(bo);
+	pthread_mutex_unlock(&bo->dev->bo_lock);
+}
+
 int aidrv_bo_create(struct aidrv_device *dev, uint64_t size, uint32_t flags,
 		    struct aidrv_bo **out)
 {
@@ -73,29 +97,68 @@ int aidrv_bo_create(struct aidrv_device *dev, uint64_t size, uint32_t flags,
 	struct aidrv_bo *bo;
 	int ret;
 
+	if (out)
+		*out = NULL;
 	if (!dev || !out)
 		return -EINVAL;
-	bo = calloc(1, sizeof(*bo));
-	if (!bo)
-		return -ENOMEM;
 	ret = aidrv_ioctl(dev, DRM_IOCTL_AIACCEL_BO_CREATE, &args);
-	if (ret) {
-		free(bo);
+	if (!ret)
+		ret = bo_new(dev, args.handle, &bo);
+	if (ret)
 		return ret;
-	}
-	bo->dev = dev;
-	bo->refs = 1;
-	bo->handle = args.handle;
 	bo->flags = flags;
 	bo->size = args.size;
 	bo->va = args.va;
 	bo->mmap_offset = args.mmap_offset;
-
-	pthread_mutex_lock(&dev->bo_lock);
-	table_add(bo);
-	pthread_mutex_unlock(&dev->bo_lock);
+	bo_publish(bo);
 	*out = bo;
 	return 0;
+}
+
+int aidrv_bo_create_userptr(struct aidrv_device *dev, void *ptr, uint64_t size,
+			    uint32_t flags, struct aidrv_bo **out)
+{
+	struct drm_aiaccel_bo_create_userptr args = {
+		.user_ptr = (uintptr_t)ptr,
+		.size = size,
+		.flags = flags,
+	};
+	struct aidrv_bo *bo;
+	int ret;
+
+	if (out)
+		*out = NULL;
+	if (!dev || !out)
+		return -EINVAL;
+	ret = aidrv_ioctl(dev, DRM_IOCTL_AIACCEL_BO_CREATE_USERPTR, &args);
+	/* Drivers before 1.1 do not know the ioctl number: DRM says -EINVAL. */
+	if (ret == -EINVAL) {
+		int major = 0, minor = 0;
+
+		if (!aidrv_device_driver_version(dev, &major, &minor, NULL) &&
+		    major == 1 && minor < 1)
+			ret = -ENOTTY;
+	}
+	if (!ret)
+		ret = bo_new(dev, args.handle, &bo);
+	if (ret)
+		return ret;
+	bo->flags = flags;
+	bo->info_flags = DRM_AIACCEL_BO_INFO_USERPTR;
+	bo->size = size;
+	bo->va = args.va;
+	bo->user_ptr = ptr;
+	bo_publish(bo);
+	*out = bo;
+	return 0;
+}
+
+struct aidrv_bo *aidrv_bo_ref(struct aidrv_bo *bo)
+{
+	pthread_mutex_lock(&bo->dev->bo_lock);
+	bo->refs++;
+	pthread_mutex_unlock(&bo->dev->bo_lock);
+	return bo;
 }
 
 void aidrv_bo_free(struct aidrv_bo *bo)
@@ -111,7 +174,7 @@ void aidrv_bo_free(struct aidrv_bo *bo)
 		return;
 	}
 	table_del(bo);
-	if (bo->map_count)
+	if (bo->map_count && !bo->user_ptr)
 		munmap(bo->map, bo->size);
 	gem_close(dev, bo->handle);
 	pthread_mutex_unlock(&dev->bo_lock);
@@ -125,7 +188,10 @@ int aidrv_bo_map(struct aidrv_bo *bo, void **ptr)
 	if (!bo || !ptr)
 		return -EINVAL;
 	pthread_mutex_lock(&bo->dev->bo_lock);
-	if (!bo->map_count) {
+	if (!bo->map_count && bo->user_ptr) {
+		/* User memory is mapped already, where it came from. */
+		bo->map = bo->user_ptr;
+	} else if (!bo->map_count) {
 		void *map = mmap(NULL, bo->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 				 bo->dev->fd, (off_t)bo->mmap_offset);
 
@@ -152,7 +218,8 @@ int aidrv_bo_unmap(struct aidrv_bo *bo)
 	if (!bo->map_count) {
 		ret = -EINVAL;
 	} else if (!--bo->map_count) {
-		munmap(bo->map, bo->size);
+		if (!bo->user_ptr)
+			munmap(bo->map, bo->size);
 		bo->map = NULL;
 	}
 	pthread_mutex_unlock(&bo->dev->bo_lock);
@@ -161,27 +228,32 @@ int aidrv_bo_unmap(struct aidrv_bo *bo)
 
 uint64_t aidrv_bo_size(const struct aidrv_bo *bo)
 {
-	return bo->size;
+	return bo ? bo->size : 0;
 }
 
 uint64_t aidrv_bo_va(const struct aidrv_bo *bo)
 {
-	return bo->va;
+	return bo ? bo->va : 0;
 }
 
 uint32_t aidrv_bo_handle(const struct aidrv_bo *bo)
 {
-	return bo->handle;
+	return bo ? bo->handle : 0;
 }
 
 uint32_t aidrv_bo_flags(const struct aidrv_bo *bo)
 {
-	return bo->flags;
+	return bo ? bo->flags : 0;
 }
 
-int aidrv_bo_is_imported(const struct aidrv_bo *bo)
+uint32_t aidrv_bo_info_flags(const struct aidrv_bo *bo)
 {
-	return !!(bo->info_flags & DRM_AIACCEL_BO_INFO_IMPORTED);
+	return bo ? bo->info_flags : 0;
+}
+
+struct aidrv_device *aidrv_bo_device(const struct aidrv_bo *bo)
+{
+	return bo ? bo->dev : NULL;
 }
 
 int aidrv_bo_export(struct aidrv_bo *bo, int *fd)
@@ -203,6 +275,8 @@ int aidrv_bo_import(struct aidrv_device *dev, int fd, struct aidrv_bo **out)
 	uint32_t handle;
 	int ret;
 
+	if (out)
+		*out = NULL;
 	if (!dev || !out)
 		return -EINVAL;
 	if (fd < 0)

@@ -34,6 +34,7 @@ int aidrv_cs_create(struct aidrv_cs **out)
 
 	if (!out)
 		return -EINVAL;
+	*out = NULL;
 	cs = calloc(1, sizeof(*cs));
 	if (!cs)
 		return -ENOMEM;
@@ -41,7 +42,7 @@ int aidrv_cs_create(struct aidrv_cs **out)
 	return 0;
 }
 
-void aidrv_cs_destroy(struct aidrv_cs *cs)
+void aidrv_cs_free(struct aidrv_cs *cs)
 {
 	if (!cs)
 		return;
@@ -69,7 +70,7 @@ unsigned int aidrv_cs_count(const struct aidrv_cs *cs)
 
 const void *aidrv_cs_data(const struct aidrv_cs *cs)
 {
-	return cs ? cs->buf : NULL;
+	return cs && cs->used ? cs->buf : NULL;
 }
 
 /* Make room for size more bytes: -E2BIG past the ISA's limit. */

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * libaidrv: the device executor of models (aidrv_inference_*,
- * aidrv_run_inference()).
+ * libaidrv: the device executor of models (aidrv_inference_*) and its
+ * zero-copy bindings (aidrv_binding_*).
  *
  * An executor binds a loaded model to a device for a maximum batch:
  *
  *  - the model's data section, copied once into a device-read-only
  *    buffer shared by every job;
- *  - "slots", one per engine (two to four; one if single-buffered), each
+ *  - for aidrv_inference_run(), made at its first call, "slots", one per
+ *    engine (two to four; one if single-buffered), each
  *    a set of buffers, one per activation tensor sized for the batch, and
  *    a device-read-only buffer holding the command stream
  *    aidrv_model_stream() builds with those buffers' device VAs (rebuilt
@@ -21,6 +22,14 @@
  * list every buffer they touch with the access the model's layers make,
  * so the kernel keeps them mapped and orders them after other users.
  *
+ * A binding is one more such set of buffers, except that the input and
+ * output tensors are the caller's buffers (at an offset): its command
+ * stream is written once, and each aidrv_binding_submit() is one
+ * SUBMIT with the caller's dependencies.  Nothing is copied and nothing
+ * waits.  A binding's jobs share its buffers in between, so each waits
+ * for the one before through a syncobj of the binding's (implicit sync
+ * would order them too, but the caller may turn it off).
+ *
  * The ops are those of aidrv_model_layer_op(), exactly as the CPU
  * executor runs them: nothing here derives an op parameter.
  */
@@ -31,9 +40,10 @@
 #include <string.h>
 
 #include "aidrv.h"
+#include "internal.h"
 
 #define SLOTS_MAX	4
-/* aidrv_run_inference()'s batch: enough to keep an engine busy per job. */
+/* aidrv_inference_run_once()'s batch: enough to keep an engine busy per job. */
 #define ONESHOT_BATCH	256
 
 struct inference_slot {
@@ -57,12 +67,24 @@ struct aidrv_inference {
 	const struct aidrv_model *model;
 	uint32_t max_batch;
 	unsigned int num_tensors;
-	unsigned int nslots;
+	unsigned int nslots;		/* slots made, 0 until the first run */
+	unsigned int want_slots;
 	unsigned int next;		/* slot of the next batch */
 	struct aidrv_model_tensor in, out;
 	struct aidrv_bo *data_bo;
+	uint32_t *access;		/* DRM_AIACCEL_SUBMIT_BO_* per tensor */
 	uint64_t *vas;			/* scratch: tensor VAs of one slot */
 	struct inference_slot slot[SLOTS_MAX];
+};
+
+struct aidrv_binding {
+	struct aidrv_inference *inf;
+	struct aidrv_bo **tensors;	/* per tensor index, referenced */
+	struct aidrv_bo *cs_bo;
+	uint64_t cs_size;
+	struct aidrv_job_bo *job_bos;
+	unsigned int job_bo_count;
+	uint32_t order;			/* syncobj: the binding's last job */
 };
 
 /* Device access of each tensor by the model's layers. */
@@ -73,7 +95,7 @@ static int tensor_access(const struct aidrv_model *m, uint32_t *access)
 	int ret;
 
 	for (i = 0; i < aidrv_model_num_layers(m); i++) {
-		ret = aidrv_model_layer(m, i, &l);
+		ret = aidrv_model_layer(m, i, &l, sizeof(l));
 		if (ret)
 			return ret;
 		access[l.input] |= DRM_AIACCEL_SUBMIT_BO_READ;
@@ -103,9 +125,9 @@ static void slot_fini(struct inference_slot *s, unsigned int num_tensors)
 	memset(s, 0, sizeof(*s));
 }
 
-static int slot_init(struct aidrv_inference *inf, struct inference_slot *s,
-		     const uint32_t *access)
+static int slot_init(struct aidrv_inference *inf, struct inference_slot *s)
 {
+	const uint32_t *access = inf->access;
 	const struct aidrv_model *m = inf->model;
 	struct aidrv_model_addrs addrs;
 	struct aidrv_model_tensor t;
@@ -121,7 +143,7 @@ static int slot_init(struct aidrv_inference *inf, struct inference_slot *s,
 		s->job_bos[nb++] = (struct aidrv_job_bo){ inf->data_bo,
 							  DRM_AIACCEL_SUBMIT_BO_READ };
 	for (i = 0; i < inf->num_tensors; i++) {
-		ret = aidrv_model_tensor(m, i, &t);
+		ret = aidrv_model_tensor(m, i, &t, sizeof(t));
 		if (ret)
 			return ret;
 		/* t.size * max_batch <= 2^28: aidrv_model_max_batch(). */
@@ -146,6 +168,7 @@ static int slot_init(struct aidrv_inference *inf, struct inference_slot *s,
 	s->job_bo_count = nb;
 
 	/* The stream's size does not depend on the batch. */
+	addrs.size = sizeof(addrs);
 	addrs.data = inf->data_bo ? aidrv_bo_va(inf->data_bo) : 0;
 	addrs.tensors = inf->vas;
 	ret = aidrv_model_stream(m, inf->max_batch, &addrs, NULL, 0);
@@ -173,6 +196,7 @@ static int slot_stream(struct aidrv_inference *inf, struct inference_slot *s,
 		return 0;
 	for (i = 0; i < inf->num_tensors; i++)
 		inf->vas[i] = aidrv_bo_va(s->tensors[i]);
+	addrs.size = sizeof(addrs);
 	addrs.data = inf->data_bo ? aidrv_bo_va(inf->data_bo) : 0;
 	addrs.tensors = inf->vas;
 	/* No job of this slot is in flight: the buffer is free to rewrite. */
@@ -190,13 +214,12 @@ int aidrv_inference_create(struct aidrv_device *dev, const struct aidrv_model *m
 			   uint32_t max_batch, uint32_t flags,
 			   struct aidrv_inference **out)
 {
+	struct drm_aiaccel_info info;
 	struct aidrv_inference *inf;
-	uint32_t *access = NULL;
 	const void *data;
 	size_t data_size;
 	unsigned int i;
 	void *map;
-	struct drm_aiaccel_info info;
 	int ret;
 
 	if (out)
@@ -213,7 +236,7 @@ int aidrv_inference_create(struct aidrv_device *dev, const struct aidrv_model *m
 	inf->model = model;
 	inf->max_batch = max_batch;
 	inf->num_tensors = aidrv_model_num_tensors(model);
-	ret = aidrv_get_info(dev, &info);
+	ret = aidrv_device_get_info(dev, &info, sizeof(info));
 	if (ret)
 		goto err;
 	/*
@@ -224,29 +247,29 @@ int aidrv_inference_create(struct aidrv_device *dev, const struct aidrv_model *m
 	 * engine of its own instead.
 	 */
 	if (flags & AIDRV_INFERENCE_SINGLE_BUFFER)
-		inf->nslots = 1;
+		inf->want_slots = 1;
 	else
-		inf->nslots = info.num_engines < 2 ? 2 :
-			      info.num_engines > SLOTS_MAX ? SLOTS_MAX : info.num_engines;
-	for (i = 0; i < inf->nslots; i++)
-		inf->slot[i].engine = inf->nslots > 1 && info.num_engines > 1 ?
+		inf->want_slots = info.num_engines < 2 ? 2 :
+				  info.num_engines > SLOTS_MAX ? SLOTS_MAX : info.num_engines;
+	for (i = 0; i < inf->want_slots; i++)
+		inf->slot[i].engine = inf->want_slots > 1 && info.num_engines > 1 ?
 				      i % info.num_engines : DRM_AIACCEL_ENGINE_ANY;
-	ret = aidrv_model_input(model, &inf->in);
+	ret = aidrv_model_input(model, &inf->in, sizeof(inf->in));
 	if (!ret)
-		ret = aidrv_model_output(model, &inf->out);
+		ret = aidrv_model_output(model, &inf->out, sizeof(inf->out));
 	if (ret)
 		goto err;
 	inf->vas = calloc(inf->num_tensors, sizeof(*inf->vas));
-	access = calloc(inf->num_tensors, sizeof(*access));
-	if (!inf->vas || !access) {
+	inf->access = calloc(inf->num_tensors, sizeof(*inf->access));
+	if (!inf->vas || !inf->access) {
 		ret = -ENOMEM;
 		goto err;
 	}
-	ret = tensor_access(model, access);
+	ret = tensor_access(model, inf->access);
 	if (ret)
 		goto err;
 
-	/* The data section, as is, once for every slot. */
+	/* The data section, as is, once for every slot and binding. */
 	data = aidrv_model_data(model, &data_size);
 	if (data_size) {
 		ret = aidrv_bo_create(dev, data_size, DRM_AIACCEL_BO_DEVICE_READ_ONLY,
@@ -259,18 +282,10 @@ int aidrv_inference_create(struct aidrv_device *dev, const struct aidrv_model *m
 		memcpy(map, data, data_size);
 		aidrv_bo_unmap(inf->data_bo);
 	}
-
-	for (i = 0; i < inf->nslots; i++) {
-		ret = slot_init(inf, &inf->slot[i], access);
-		if (ret)
-			goto err;
-	}
-	free(access);
 	*out = inf;
 	return 0;
 
 err:
-	free(access);
 	aidrv_inference_free(inf);
 	return ret;
 }
@@ -285,12 +300,18 @@ void aidrv_inference_free(struct aidrv_inference *inf)
 		slot_fini(&inf->slot[i], inf->num_tensors);
 	aidrv_bo_free(inf->data_bo);
 	free(inf->vas);
+	free(inf->access);
 	free(inf);
 }
 
 uint32_t aidrv_inference_max_batch(const struct aidrv_inference *inf)
 {
 	return inf ? inf->max_batch : 0;
+}
+
+const struct aidrv_model *aidrv_inference_model(const struct aidrv_inference *inf)
+{
+	return inf ? inf->model : NULL;
 }
 
 /*
@@ -329,7 +350,7 @@ static int slot_submit(struct aidrv_inference *inf, struct inference_slot *s,
 	if (ret)
 		return ret;
 	memcpy(s->in_map, input, (size_t)n * inf->in.size);
-	aidrv_submit_init(&sub, NULL);
+	aidrv_submit_init(&sub, sizeof(sub));
 	sub.cs_bo = s->cs_bo;
 	sub.cs_size = s->cs_size;
 	sub.bos = s->job_bos;
@@ -359,6 +380,15 @@ int aidrv_inference_run(struct aidrv_inference *inf, const int8_t *input,
 	} else {
 		now = aidrv_now_ns();
 		deadline = timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
+	}
+
+	/* The buffer sets, at the first run. */
+	for (; inf->nslots < inf->want_slots; inf->nslots++) {
+		ret = slot_init(inf, &inf->slot[inf->nslots]);
+		if (ret) {
+			slot_fini(&inf->slot[inf->nslots], inf->num_tensors);
+			return ret;
+		}
 	}
 
 	/* Jobs an earlier run gave up waiting for must end first. */
@@ -394,9 +424,9 @@ int aidrv_inference_run(struct aidrv_inference *inf, const int8_t *input,
 	return ret;
 }
 
-int aidrv_run_inference(struct aidrv_device *dev, const struct aidrv_model *model,
-			const int8_t *input, uint32_t count, int8_t *output,
-			int64_t timeout_ns)
+int aidrv_inference_run_once(struct aidrv_device *dev, const struct aidrv_model *model,
+			     const int8_t *input, uint32_t count, int8_t *output,
+			     int64_t timeout_ns)
 {
 	struct aidrv_inference *inf;
 	uint32_t batch;
@@ -414,5 +444,177 @@ int aidrv_run_inference(struct aidrv_device *dev, const struct aidrv_model *mode
 		return ret;
 	ret = aidrv_inference_run(inf, input, count, output, timeout_ns);
 	aidrv_inference_free(inf);
+	return ret;
+}
+
+/*
+ * Bindings.
+ */
+
+void aidrv_binding_free(struct aidrv_binding *b)
+{
+	unsigned int i;
+
+	if (!b)
+		return;
+	/* Ours, and the references taken on the caller's two. */
+	for (i = 0; b->tensors && i < b->inf->num_tensors; i++)
+		aidrv_bo_free(b->tensors[i]);
+	if (b->order)
+		aidrv_syncobj_free(b->inf->dev, b->order);
+	aidrv_bo_free(b->cs_bo);
+	free(b->tensors);
+	free(b->job_bos);
+	free(b);
+}
+
+/* Does [off, off + len) fit in the buffer? */
+static bool fits(const struct aidrv_bo *bo, uint64_t off, uint64_t len)
+{
+	return off <= aidrv_bo_size(bo) && len <= aidrv_bo_size(bo) - off;
+}
+
+int aidrv_binding_create(struct aidrv_inference *inf, const struct aidrv_bind *bind,
+			 struct aidrv_binding **out)
+{
+	const struct aidrv_model *m;
+	struct aidrv_model_addrs addrs;
+	struct aidrv_model_tensor t;
+	struct aidrv_binding *b;
+	uint64_t in_len, out_len;
+	struct aidrv_bind bd;
+	unsigned int i, nb = 0;
+	void *map;
+	int ret;
+
+	if (out)
+		*out = NULL;
+	if (!inf || !bind || !out)
+		return -EINVAL;
+	ret = aidrv_copy_in(&bd, sizeof(bd), bind, sizeof(bd));
+	if (ret)
+		return ret;
+	m = inf->model;
+	in_len = (uint64_t)bd.batch * inf->in.size;
+	out_len = (uint64_t)bd.batch * inf->out.size;
+	if (!bd.batch || bd.batch > inf->max_batch || !bd.input || !bd.output ||
+	    aidrv_bo_device(bd.input) != inf->dev || aidrv_bo_device(bd.output) != inf->dev ||
+	    !fits(bd.input, bd.input_offset, in_len) || !fits(bd.output, bd.output_offset, out_len))
+		return -EINVAL;
+	if (bd.input == bd.output && bd.input_offset < bd.output_offset + out_len &&
+	    bd.output_offset < bd.input_offset + in_len)
+		return -EINVAL;
+
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	b->inf = inf;
+	b->tensors = calloc(inf->num_tensors, sizeof(*b->tensors));
+	b->job_bos = calloc(inf->num_tensors + 1, sizeof(*b->job_bos));
+	if (!b->tensors || !b->job_bos) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	if (inf->data_bo)
+		b->job_bos[nb++] = (struct aidrv_job_bo){ inf->data_bo,
+							  DRM_AIACCEL_SUBMIT_BO_READ };
+	for (i = 0; i < inf->num_tensors; i++) {
+		if (i == inf->in.index || i == inf->out.index) {
+			b->tensors[i] = aidrv_bo_ref(i == inf->in.index ? bd.input : bd.output);
+			inf->vas[i] = aidrv_bo_va(b->tensors[i]) +
+				      (i == inf->in.index ? bd.input_offset : bd.output_offset);
+		} else {
+			ret = aidrv_model_tensor(m, i, &t, sizeof(t));
+			if (ret)
+				goto err;
+			ret = aidrv_bo_create(inf->dev, (uint64_t)t.size * bd.batch,
+					      inf->access[i] & DRM_AIACCEL_SUBMIT_BO_WRITE ?
+					      0 : DRM_AIACCEL_BO_DEVICE_READ_ONLY, &b->tensors[i]);
+			if (ret)
+				goto err;
+			inf->vas[i] = aidrv_bo_va(b->tensors[i]);
+		}
+		b->job_bos[nb++] = (struct aidrv_job_bo){ b->tensors[i], inf->access[i] };
+	}
+	b->job_bo_count = nb;
+
+	addrs.size = sizeof(addrs);
+	addrs.data = inf->data_bo ? aidrv_bo_va(inf->data_bo) : 0;
+	addrs.tensors = inf->vas;
+	ret = aidrv_model_stream(m, bd.batch, &addrs, NULL, 0);
+	if (ret < 0)
+		goto err;
+	if (ret == 0 || (unsigned int)ret > DRM_AIACCEL_MAX_CS_SIZE) {
+		ret = -E2BIG;
+		goto err;
+	}
+	b->cs_size = (uint64_t)ret;
+	ret = aidrv_bo_create(inf->dev, b->cs_size, DRM_AIACCEL_BO_DEVICE_READ_ONLY, &b->cs_bo);
+	if (!ret)
+		ret = aidrv_bo_map(b->cs_bo, &map);
+	if (ret)
+		goto err;
+	ret = aidrv_model_stream(m, bd.batch, &addrs, map, b->cs_size);
+	aidrv_bo_unmap(b->cs_bo);
+	if (ret < 0)
+		goto err;
+	/* Signalled: the first job waits for nothing of the binding's. */
+	ret = aidrv_syncobj_create(inf->dev, DRM_SYNCOBJ_CREATE_SIGNALED, &b->order);
+	if (ret)
+		goto err;
+	*out = b;
+	return 0;
+
+err:
+	aidrv_binding_free(b);
+	return ret;
+}
+
+int aidrv_binding_submit(struct aidrv_binding *b, const struct aidrv_submit *s,
+			 struct aidrv_job **job)
+{
+	struct aidrv_sync *syncs = NULL;
+	struct aidrv_submit sub;
+	unsigned int nin, nout;
+	int ret;
+
+	if (job)
+		*job = NULL;
+	if (!b)
+		return -EINVAL;
+	if (s) {
+		ret = aidrv_copy_in(&sub, sizeof(sub), s, sizeof(sub));
+		if (ret)
+			return ret;
+		if (sub.cs || sub.cs_bo || sub.cs_offset || sub.cs_size || sub.bos || sub.bo_count ||
+		    (sub.in_sync_count && !sub.in_syncs) || (sub.out_sync_count && !sub.out_syncs) ||
+		    sub.in_sync_count >= DRM_AIACCEL_MAX_SUBMIT_SYNCS ||
+		    sub.out_sync_count >= DRM_AIACCEL_MAX_SUBMIT_SYNCS)
+			return -EINVAL;
+	} else {
+		aidrv_submit_init(&sub, sizeof(sub));
+	}
+	/* After the binding's last job, and the next one's to wait for. */
+	nin = sub.in_sync_count + 1;
+	nout = sub.out_sync_count + 1;
+	syncs = calloc(nin + nout, sizeof(*syncs));
+	if (!syncs)
+		return -ENOMEM;
+	if (sub.in_sync_count)
+		memcpy(syncs, sub.in_syncs, sub.in_sync_count * sizeof(*syncs));
+	syncs[nin - 1] = (struct aidrv_sync){ .handle = b->order };
+	if (sub.out_sync_count)
+		memcpy(syncs + nin, sub.out_syncs, sub.out_sync_count * sizeof(*syncs));
+	syncs[nin + nout - 1] = (struct aidrv_sync){ .handle = b->order };
+	sub.in_syncs = syncs;
+	sub.in_sync_count = nin;
+	sub.out_syncs = syncs + nin;
+	sub.out_sync_count = nout;
+	sub.cs_bo = b->cs_bo;
+	sub.cs_size = b->cs_size;
+	sub.bos = b->job_bos;
+	sub.bo_count = b->job_bo_count;
+	ret = aidrv_job_submit(b->inf->dev, &sub, job);
+	free(syncs);
 	return ret;
 }

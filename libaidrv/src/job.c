@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * libaidrv: jobs, waits, syncobjs, completion events, statistics, power.
+ * libaidrv: jobs, waits and syncobjs.
  *
  * A job gets a binary syncobj of its own, added to its out-syncs, which
  * the job's completion (the drm_sched "finished" fence) signals.  Waiting
@@ -8,7 +8,13 @@
  * status, read through a sync_file exported from the syncobj
  * (SYNC_IOC_FILE_INFO: 1 signalled, 0 pending, < 0 the error it was
  * signalled with).  So neither waiting nor the status depend on the
- * device fd's event queue, which belongs to the application.
+ * device fd's event queue, which belongs to the application.  The status
+ * is cached once known, atomically, so that several threads may wait on
+ * and query one job.
+ *
+ * An in-fence sync_file is imported into a syncobj made for the submit
+ * and destroyed after it: the kernel takes syncobjs only, and the job
+ * keeps the fence itself.
  *
  * A command stream given as a struct aidrv_cs is copied into a fresh
  * read-only buffer whose handle is closed right after SUBMIT: the job's
@@ -16,7 +22,8 @@
  */
 
 #include <errno.h>
-#include <poll.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -35,9 +42,19 @@
 struct aidrv_job {
 	struct aidrv_device *dev;
 	uint32_t syncobj;
-	int status;		/* cached once the job is done */
-	int done;
+	atomic_int status;	/* the outcome, once done is set */
+	atomic_int done;
 };
+
+/* The library's struct aidrv_sync is the kernel's, passed through as is. */
+_Static_assert(sizeof(struct aidrv_sync) == sizeof(struct drm_aiaccel_sync) &&
+	       offsetof(struct aidrv_sync, handle) == offsetof(struct drm_aiaccel_sync, handle) &&
+	       offsetof(struct aidrv_sync, flags) == offsetof(struct drm_aiaccel_sync, flags) &&
+	       offsetof(struct aidrv_sync, point) == offsetof(struct drm_aiaccel_sync, point),
+	       "struct aidrv_sync must match struct drm_aiaccel_sync");
+
+/* Every member of struct aidrv_submit exists since 1.0. */
+#define SUBMIT_SIZE_1_0	sizeof(struct aidrv_submit)
 
 int64_t aidrv_now_ns(void)
 {
@@ -47,8 +64,7 @@ int64_t aidrv_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* The absolute CLOCK_MONOTONIC deadline of a timeout, saturating. */
-static int64_t deadline(int64_t timeout_ns, uint32_t flags)
+int64_t aidrv_deadline(int64_t timeout_ns, uint32_t flags)
 {
 	int64_t now;
 
@@ -60,28 +76,15 @@ static int64_t deadline(int64_t timeout_ns, uint32_t flags)
 	return timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
 }
 
-/* Milliseconds from now until an absolute deadline, for poll(). */
-static int deadline_ms(int64_t abs_ns)
+void aidrv_submit_init(struct aidrv_submit *s, size_t size)
 {
-	int64_t left;
-
-	if (abs_ns == INT64_MAX)
-		return -1;
-	left = abs_ns - aidrv_now_ns();
-	if (left <= 0)
-		return 0;
-	left = (left + 999999) / 1000000;
-	return left > 1000000000 ? 1000000000 : (int)left;
-}
-
-void aidrv_submit_init(struct aidrv_submit *s, const struct aidrv_cs *cs)
-{
-	if (!s)
+	if (!s || size < SUBMIT_SIZE_1_0)
 		return;
-	memset(s, 0, sizeof(*s));
-	s->cs = cs;
+	memset(s, 0, size);
+	s->size = size;
 	s->engine = DRM_AIACCEL_ENGINE_ANY;
 	s->priority = DRM_AIACCEL_PRIORITY_NORMAL;
+	s->in_fence_fd = -1;
 }
 
 int aidrv_cs_upload(const struct aidrv_cs *cs, struct aidrv_device *dev, struct aidrv_bo **out)
@@ -90,6 +93,8 @@ int aidrv_cs_upload(const struct aidrv_cs *cs, struct aidrv_device *dev, struct 
 	void *map;
 	int ret;
 
+	if (out)
+		*out = NULL;
 	if (!cs || !dev || !out)
 		return -EINVAL;
 	if (!aidrv_cs_size(cs))
@@ -108,37 +113,44 @@ int aidrv_cs_upload(const struct aidrv_cs *cs, struct aidrv_device *dev, struct 
 	return 0;
 }
 
-int aidrv_job_submit(struct aidrv_device *dev, const struct aidrv_submit *s,
+int aidrv_job_submit(struct aidrv_device *dev, const struct aidrv_submit *sub,
 		     struct aidrv_job **out)
 {
 	struct drm_aiaccel_submit_bo bos_stack[ONSTACK], *bos = bos_stack;
 	struct drm_aiaccel_sync outs_stack[ONSTACK], *outs = outs_stack;
+	struct drm_aiaccel_sync ins_stack[ONSTACK], *ins = ins_stack;
 	struct drm_aiaccel_submit args = { 0 };
 	struct aidrv_bo *cs_bo = NULL;
 	struct aidrv_job *job = NULL;
-	unsigned int i, nout;
+	uint32_t fence_syncobj = 0;
+	unsigned int i, nin, nout;
+	struct aidrv_submit s;
 	int ret;
 
 	if (out)
 		*out = NULL;
-	if (!dev || !s)
+	if (!dev || !sub)
 		return -EINVAL;
-	if ((s->bo_count && !s->bos) || (s->in_sync_count && !s->in_syncs) ||
-	    (s->out_sync_count && !s->out_syncs))
+	ret = aidrv_copy_in(&s, sizeof(s), sub, SUBMIT_SIZE_1_0);
+	if (ret)
+		return ret;
+	if ((s.bo_count && !s.bos) || (s.in_sync_count && !s.in_syncs) ||
+	    (s.out_sync_count && !s.out_syncs))
 		return -EINVAL;
-	if (s->bo_count > DRM_AIACCEL_MAX_SUBMIT_BOS ||
-	    s->in_sync_count > DRM_AIACCEL_MAX_SUBMIT_SYNCS ||
-	    s->out_sync_count > DRM_AIACCEL_MAX_SUBMIT_SYNCS - (out ? 1 : 0))
+	nin = s.in_sync_count + (s.in_fence_fd >= 0 ? 1 : 0);
+	nout = s.out_sync_count + (out ? 1 : 0);
+	if (s.bo_count > DRM_AIACCEL_MAX_SUBMIT_BOS || nin > DRM_AIACCEL_MAX_SUBMIT_SYNCS ||
+	    nout > DRM_AIACCEL_MAX_SUBMIT_SYNCS)
 		return -EINVAL;
 
 	/* The command stream: uploaded from the builder, or the caller's. */
-	if (s->cs) {
-		if (aidrv_cs_size(s->cs)) {
-			ret = aidrv_cs_upload(s->cs, dev, &cs_bo);
+	if (s.cs) {
+		if (aidrv_cs_size(s.cs)) {
+			ret = aidrv_cs_upload(s.cs, dev, &cs_bo);
 			if (ret)
 				return ret;
 			args.cs_handle = aidrv_bo_handle(cs_bo);
-			args.cs_size = aidrv_cs_size(s->cs);
+			args.cs_size = aidrv_cs_size(s.cs);
 		} else {
 			/* An empty job still needs a buffer to name. */
 			ret = aidrv_bo_create(dev, 1, DRM_AIACCEL_BO_DEVICE_READ_ONLY, &cs_bo);
@@ -146,59 +158,73 @@ int aidrv_job_submit(struct aidrv_device *dev, const struct aidrv_submit *s,
 				return ret;
 			args.cs_handle = aidrv_bo_handle(cs_bo);
 		}
-	} else if (s->cs_bo) {
-		if (s->cs_bo->dev != dev)
+	} else if (s.cs_bo) {
+		if (s.cs_bo->dev != dev)
 			return -EINVAL;
-		args.cs_handle = aidrv_bo_handle(s->cs_bo);
-		args.cs_offset = s->cs_offset;
-		args.cs_size = s->cs_size;
+		args.cs_handle = aidrv_bo_handle(s.cs_bo);
+		args.cs_offset = s.cs_offset;
+		args.cs_size = s.cs_size;
 	} else {
 		return -EINVAL;
 	}
 
-	nout = s->out_sync_count + (out ? 1 : 0);
-	if (s->bo_count > ONSTACK)
-		bos = calloc(s->bo_count, sizeof(*bos));
+	if (s.bo_count > ONSTACK)
+		bos = calloc(s.bo_count, sizeof(*bos));
 	if (nout > ONSTACK)
 		outs = calloc(nout, sizeof(*outs));
+	if (nin > ONSTACK)
+		ins = calloc(nin, sizeof(*ins));
 	if (out)
 		job = calloc(1, sizeof(*job));
-	if (!bos || !outs || (out && !job)) {
+	if (!bos || !outs || !ins || (out && !job)) {
 		ret = -ENOMEM;
 		goto err;
 	}
-	for (i = 0; i < s->bo_count; i++) {
-		if (!s->bos[i].bo || s->bos[i].bo->dev != dev) {
+	for (i = 0; i < s.bo_count; i++) {
+		if (!s.bos[i].bo || s.bos[i].bo->dev != dev) {
 			ret = -EINVAL;
 			goto err;
 		}
-		bos[i].handle = aidrv_bo_handle(s->bos[i].bo);
-		bos[i].flags = s->bos[i].flags;
+		bos[i].handle = aidrv_bo_handle(s.bos[i].bo);
+		bos[i].flags = s.bos[i].flags;
 	}
-	if (s->out_sync_count)
-		memcpy(outs, s->out_syncs, s->out_sync_count * sizeof(*outs));
+	if (s.in_sync_count)
+		memcpy(ins, s.in_syncs, s.in_sync_count * sizeof(*ins));
+	if (s.in_fence_fd >= 0) {
+		if (drmSyncobjCreate(dev->fd, 0, &fence_syncobj)) {
+			ret = -errno;
+			goto err;
+		}
+		if (drmSyncobjImportSyncFile(dev->fd, fence_syncobj, s.in_fence_fd)) {
+			ret = -errno;
+			goto err;
+		}
+		ins[s.in_sync_count] = (struct drm_aiaccel_sync){ .handle = fence_syncobj };
+	}
+	if (s.out_sync_count)
+		memcpy(outs, s.out_syncs, s.out_sync_count * sizeof(*outs));
 	if (job) {
 		job->dev = dev;
 		if (drmSyncobjCreate(dev->fd, 0, &job->syncobj)) {
 			ret = -errno;
 			goto err;
 		}
-		outs[s->out_sync_count] = (struct drm_aiaccel_sync){ .handle = job->syncobj };
+		outs[s.out_sync_count] = (struct drm_aiaccel_sync){ .handle = job->syncobj };
 	}
 
-	args.flags = s->flags;
+	args.flags = s.flags;
 	args.bos = (uintptr_t)bos;
-	args.bo_count = s->bo_count;
+	args.bo_count = s.bo_count;
 	args.bo_stride = sizeof(*bos);
-	args.in_syncs = (uintptr_t)s->in_syncs;
-	args.in_sync_count = s->in_sync_count;
-	args.in_sync_stride = sizeof(*s->in_syncs);
+	args.in_syncs = (uintptr_t)ins;
+	args.in_sync_count = nin;
+	args.in_sync_stride = sizeof(*ins);
 	args.out_syncs = (uintptr_t)outs;
 	args.out_sync_count = nout;
 	args.out_sync_stride = sizeof(*outs);
-	args.engine = s->engine;
-	args.priority = s->priority;
-	args.event_data = s->event_data;
+	args.engine = s.engine;
+	args.priority = s.priority;
+	args.event_data = s.event_data;
 	ret = aidrv_ioctl(dev, DRM_IOCTL_AIACCEL_SUBMIT, &args);
 	if (ret)
 		goto err;
@@ -212,42 +238,55 @@ err:
 			drmSyncobjDestroy(dev->fd, job->syncobj);
 		free(job);
 	}
+	/* A submitted job holds its in-fence itself. */
+	if (fence_syncobj)
+		drmSyncobjDestroy(dev->fd, fence_syncobj);
 	if (bos != bos_stack)
 		free(bos);
 	if (outs != outs_stack)
 		free(outs);
-	/* A submitted job holds the command-stream buffer itself. */
+	if (ins != ins_stack)
+		free(ins);
+	/* ...and the command-stream buffer. */
 	aidrv_bo_free(cs_bo);
 	return ret;
 }
 
-/* The status of the job's fence: 1 signalled, 0 pending, < 0 its error. */
-static int fence_status(struct aidrv_job *job)
+/*
+ * Query the job's fence: 0 and *status 1 signalled, 0 pending, < 0 the
+ * error it was signalled with; or the negative errno of the query.
+ */
+static int fence_status(struct aidrv_job *job, int *status)
 {
 	struct sync_file_info info = { .num_fences = 0 };
 	int fd, ret;
 
 	if (drmSyncobjExportSyncFile(job->dev->fd, job->syncobj, &fd))
 		return -errno;
-	ret = ioctl(fd, SYNC_IOC_FILE_INFO, &info) ? -errno : info.status;
+	ret = ioctl(fd, SYNC_IOC_FILE_INFO, &info) ? -errno : 0;
 	close(fd);
+	*status = info.status;
 	return ret;
 }
 
 int aidrv_job_status(struct aidrv_job *job)
 {
-	int ret;
+	int ret, status = 0;
 
 	if (!job)
 		return -EINVAL;
-	if (job->done)
-		return job->status;
-	ret = fence_status(job);
-	if (ret == 0)
+	if (atomic_load_explicit(&job->done, memory_order_acquire))
+		return atomic_load_explicit(&job->status, memory_order_relaxed);
+	ret = fence_status(job, &status);
+	if (ret)
+		return ret;
+	if (status == 0)
 		return -EINPROGRESS;
-	job->done = 1;
-	job->status = ret > 0 ? 0 : ret;
-	return job->status;
+	/* Threads racing here store the same value. */
+	status = status > 0 ? 0 : status;
+	atomic_store_explicit(&job->status, status, memory_order_relaxed);
+	atomic_store_explicit(&job->done, 1, memory_order_release);
+	return status;
 }
 
 int aidrv_job_wait(struct aidrv_job *job, int64_t timeout_ns, uint32_t flags)
@@ -256,7 +295,7 @@ int aidrv_job_wait(struct aidrv_job *job, int64_t timeout_ns, uint32_t flags)
 
 	if (!job || flags & ~AIDRV_WAIT_ABSOLUTE)
 		return -EINVAL;
-	if (job->done)
+	if (atomic_load_explicit(&job->done, memory_order_acquire))
 		return 0;
 	ret = aidrv_syncobj_wait(job->dev, job->syncobj, 0, timeout_ns, flags);
 	if (ret)
@@ -271,6 +310,13 @@ uint32_t aidrv_job_syncobj(const struct aidrv_job *job)
 	return job ? job->syncobj : 0;
 }
 
+int aidrv_job_sync_file(struct aidrv_job *job, int *fd)
+{
+	if (!job || !fd)
+		return -EINVAL;
+	return aidrv_syncobj_export_sync_file(job->dev, job->syncobj, fd);
+}
+
 void aidrv_job_free(struct aidrv_job *job)
 {
 	if (!job)
@@ -279,7 +325,7 @@ void aidrv_job_free(struct aidrv_job *job)
 	free(job);
 }
 
-int aidrv_run(struct aidrv_device *dev, const struct aidrv_submit *s, int64_t timeout_ns)
+int aidrv_job_run(struct aidrv_device *dev, const struct aidrv_submit *s, int64_t timeout_ns)
 {
 	struct aidrv_job *job;
 	int ret;
@@ -303,7 +349,7 @@ int aidrv_bo_wait(struct aidrv_bo *bo, uint32_t wait_flags, int64_t timeout_ns, 
 		return -EINVAL;
 	args.handle = aidrv_bo_handle(bo);
 	args.flags = wait_flags;
-	args.timeout_ns = deadline(timeout_ns, flags);
+	args.timeout_ns = aidrv_deadline(timeout_ns, flags);
 	ret = aidrv_ioctl(bo->dev, DRM_IOCTL_AIACCEL_WAIT, &args);
 	return ret == -ETIMEDOUT ? -ETIME : ret;
 }
@@ -319,7 +365,7 @@ int aidrv_syncobj_create(struct aidrv_device *dev, uint32_t flags, uint32_t *han
 	return drmSyncobjCreate(dev->fd, flags, handle) ? -errno : 0;
 }
 
-int aidrv_syncobj_destroy(struct aidrv_device *dev, uint32_t handle)
+int aidrv_syncobj_free(struct aidrv_device *dev, uint32_t handle)
 {
 	if (!dev)
 		return -EINVAL;
@@ -329,7 +375,7 @@ int aidrv_syncobj_destroy(struct aidrv_device *dev, uint32_t handle)
 int aidrv_syncobj_wait(struct aidrv_device *dev, uint32_t handle, uint64_t point,
 		       int64_t timeout_ns, uint32_t flags)
 {
-	int64_t abs = deadline(timeout_ns, flags);
+	int64_t abs = aidrv_deadline(timeout_ns, flags);
 	int ret;
 
 	if (!dev || flags & ~AIDRV_WAIT_ABSOLUTE)
@@ -375,72 +421,16 @@ int aidrv_syncobj_query(struct aidrv_device *dev, uint32_t handle, uint64_t *poi
 	return drmSyncobjQuery(dev->fd, &handle, point, 1) ? -errno : 0;
 }
 
-/*
- * Events, statistics, power.
- */
-
-int aidrv_event_read(struct aidrv_device *dev, struct drm_aiaccel_event_job *ev,
-		     int64_t timeout_ns, uint32_t flags)
+int aidrv_syncobj_import_sync_file(struct aidrv_device *dev, uint32_t handle, int fd)
 {
-	int64_t abs = deadline(timeout_ns, flags);
-	struct pollfd pfd;
-	ssize_t n;
-	int ret;
-
-	if (!dev || !ev || flags & ~AIDRV_WAIT_ABSOLUTE)
-		return -EINVAL;
-	pfd.fd = dev->fd;
-	pfd.events = POLLIN;
-	for (;;) {
-		pfd.revents = 0;
-		ret = poll(&pfd, 1, deadline_ms(abs));
-		if (ret < 0 && errno == EINTR)
-			continue;
-		if (ret < 0)
-			return -errno;
-		if (ret == 0)
-			return -ETIME;
-		/* Another reader may have taken the event: poll again. */
-		n = read(dev->fd, ev, sizeof(*ev));
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			continue;
-		if ((size_t)n != sizeof(*ev) || ev->base.type != DRM_AIACCEL_EVENT_JOB_DONE ||
-		    ev->base.length != sizeof(*ev))
-			return -EPROTO;
-		return 0;
-	}
-}
-
-int aidrv_get_stats(struct aidrv_device *dev, struct drm_aiaccel_stats *stats)
-{
-	struct drm_aiaccel_get_stats args = { 0 };
-
-	if (!dev || !stats)
-		return -EINVAL;
-	/* A kernel with a shorter struct leaves the members it lacks zero. */
-	memset(stats, 0, sizeof(*stats));
-	args.stats_ptr = (uintptr_t)stats;
-	args.stats_size = sizeof(*stats);
-	return aidrv_ioctl(dev, DRM_IOCTL_AIACCEL_GET_STATS, &args);
-}
-
-int aidrv_power_get(struct aidrv_device *dev, struct drm_aiaccel_power *power)
-{
-	if (!dev || !power)
-		return -EINVAL;
-	memset(power, 0, sizeof(*power));
-	return aidrv_ioctl(dev, DRM_IOCTL_AIACCEL_POWER, power);
-}
-
-int aidrv_power_set(struct aidrv_device *dev, uint32_t mode)
-{
-	struct drm_aiaccel_power args = { .flags = DRM_AIACCEL_POWER_SET, .mode = mode };
-
 	if (!dev)
 		return -EINVAL;
-	return aidrv_ioctl(dev, DRM_IOCTL_AIACCEL_POWER, &args);
+	return drmSyncobjImportSyncFile(dev->fd, handle, fd) ? -errno : 0;
+}
+
+int aidrv_syncobj_export_sync_file(struct aidrv_device *dev, uint32_t handle, int *fd)
+{
+	if (!dev || !fd)
+		return -EINVAL;
+	return drmSyncobjExportSyncFile(dev->fd, handle, fd) ? -errno : 0;
 }

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "aidrv.h"
+#include "internal.h"
 #include "../ref/aiaccel_ref.h"
 
 /*
@@ -869,16 +870,26 @@ static int check_batch(const struct aidrv_model *m, uint32_t batch)
 
 int aidrv_model_layer_op(const struct aidrv_model *m, unsigned int index,
 			 uint32_t batch, const struct aidrv_model_addrs *addrs,
-			 union aidrv_model_op *op)
+			 union aidrv_model_op *op, size_t op_size)
 {
+	struct aidrv_model_addrs a;
+	union aidrv_model_op mine;
 	int ret;
 
-	if (!m || !addrs || !addrs->tensors || !op || index >= m->num_layers)
+	if (!m || !addrs || !op || index >= m->num_layers)
+		return -EINVAL;
+	ret = aidrv_copy_in(&a, sizeof(a), addrs, sizeof(a));
+	if (ret)
+		return ret;
+	if (!a.tensors)
 		return -EINVAL;
 	ret = check_batch(m, batch);
 	if (ret)
 		return ret;
-	build_op(m, &m->layers[index], batch, addrs, op);
+	build_op(m, &m->layers[index], batch, &a, &mine);
+	if (mine.hdr.size > op_size)
+		return -ENOSPC;
+	aidrv_copy_out(op, op_size, &mine, sizeof(mine));
 	return 0;
 }
 
@@ -886,18 +897,24 @@ int aidrv_model_stream(const struct aidrv_model *m, uint32_t batch,
 		       const struct aidrv_model_addrs *addrs, void *buf,
 		       size_t size)
 {
+	struct aidrv_model_addrs a;
 	union aidrv_model_op op;
 	size_t total = 0;
 	unsigned int i;
 	int ret;
 
-	if (!m || !addrs || !addrs->tensors)
+	if (!m || !addrs)
+		return -EINVAL;
+	ret = aidrv_copy_in(&a, sizeof(a), addrs, sizeof(a));
+	if (ret)
+		return ret;
+	if (!a.tensors)
 		return -EINVAL;
 	ret = check_batch(m, batch);
 	if (ret)
 		return ret;
 	for (i = 0; i < m->num_layers; i++) {
-		build_op(m, &m->layers[i], batch, addrs, &op);
+		build_op(m, &m->layers[i], batch, &a, &op);
 		if (buf && total + op.hdr.size <= size)
 			memcpy((uint8_t *)buf + total, &op, op.hdr.size);
 		total += op.hdr.size;
@@ -1064,6 +1081,7 @@ static int parse_model(const uint8_t *b, size_t size, struct aidrv_model *m,
 	 * Belt and braces: every layer, as the op it becomes, passes the
 	 * ISA's own validation (addresses do not matter to it).
 	 */
+	addrs.size = sizeof(addrs);
 	addrs.data = 0;
 	addrs.tensors = zero_addrs;
 	for (i = 0; i < m->num_layers; i++) {
@@ -1178,51 +1196,53 @@ unsigned int aidrv_model_num_layers(const struct aidrv_model *m)
 }
 
 int aidrv_model_tensor(const struct aidrv_model *m, unsigned int index,
-		       struct aidrv_model_tensor *t)
+		       struct aidrv_model_tensor *out, size_t size)
 {
 	const struct model_tensor *s;
+	struct aidrv_model_tensor t = { 0 };
 
-	if (!m || !t || index >= m->num_tensors)
+	if (!m || !out || index >= m->num_tensors)
 		return -EINVAL;
 	s = &m->tensors[index];
-	memset(t, 0, sizeof(*t));
-	t->index = index;
-	t->rank = s->rank;
-	memcpy(t->dims, s->dims, sizeof(t->dims));
-	t->size = s->size;
-	t->zero_point = s->zp;
-	t->scale = s->scale;
+	t.index = index;
+	t.rank = s->rank;
+	memcpy(t.dims, s->dims, sizeof(t.dims));
+	t.size = s->size;
+	t.zero_point = s->zp;
+	t.scale = s->scale;
+	aidrv_copy_out(out, size, &t, sizeof(t));
 	return 0;
 }
 
-int aidrv_model_input(const struct aidrv_model *m, struct aidrv_model_tensor *t)
+int aidrv_model_input(const struct aidrv_model *m, struct aidrv_model_tensor *t, size_t size)
 {
-	return m ? aidrv_model_tensor(m, m->input, t) : -EINVAL;
+	return m ? aidrv_model_tensor(m, m->input, t, size) : -EINVAL;
 }
 
-int aidrv_model_output(const struct aidrv_model *m, struct aidrv_model_tensor *t)
+int aidrv_model_output(const struct aidrv_model *m, struct aidrv_model_tensor *t, size_t size)
 {
-	return m ? aidrv_model_tensor(m, m->output, t) : -EINVAL;
+	return m ? aidrv_model_tensor(m, m->output, t, size) : -EINVAL;
 }
 
 int aidrv_model_layer(const struct aidrv_model *m, unsigned int index,
-		      struct aidrv_model_layer *out)
+		      struct aidrv_model_layer *out, size_t size)
 {
 	const struct model_layer *l;
+	struct aidrv_model_layer ly = { 0 };
 
 	if (!m || !out || index >= m->num_layers)
 		return -EINVAL;
 	l = &m->layers[index];
-	memset(out, 0, sizeof(*out));
-	out->opcode = l->op;
-	out->flags = l->flags;
-	out->input = l->input;
-	out->input2 = l->input2;
-	out->output = l->output;
-	out->weights_size = l->weights_size;
-	out->bias_size = l->bias_size;
-	out->quant_size = l->quant_size;
-	out->macs = l->macs;
+	ly.opcode = l->op;
+	ly.flags = l->flags;
+	ly.input = l->input;
+	ly.input2 = l->input2;
+	ly.output = l->output;
+	ly.weights_size = l->weights_size;
+	ly.bias_size = l->bias_size;
+	ly.quant_size = l->quant_size;
+	ly.macs = l->macs;
+	aidrv_copy_out(out, size, &ly, sizeof(ly));
 	return 0;
 }
 
@@ -1327,6 +1347,7 @@ int aidrv_model_run_cpu(const struct aidrv_model *m, const int8_t *input,
 			total += batch * tensor_bytes(m, i);
 		}
 	}
+	addrs.size = sizeof(addrs);
 	addrs.data = (uintptr_t)m->data;
 	addrs.tensors = tensors;
 

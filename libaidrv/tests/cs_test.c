@@ -126,8 +126,8 @@ static void test_create_destroy(void)
 	CHECK_EQ(cs != NULL, 1);
 	CHECK_EQ(aidrv_cs_size(cs), 0);
 	CHECK_EQ(aidrv_cs_count(cs), 0);
-	aidrv_cs_destroy(cs);
-	aidrv_cs_destroy(NULL);
+	aidrv_cs_free(cs);
+	aidrv_cs_free(NULL);
 	aidrv_cs_reset(NULL);
 	CHECK_EQ(aidrv_cs_size(NULL), 0);
 	CHECK_EQ(aidrv_cs_count(NULL), 0);
@@ -208,7 +208,7 @@ static void test_encodings(void)
 	CHECK_EQ(aidrv_cs_size(cs), off);
 	CHECK_EQ(aidrv_cs_count(cs), 9);
 	check_stream_valid(cs);
-	aidrv_cs_destroy(cs);
+	aidrv_cs_free(cs);
 }
 
 /*
@@ -305,7 +305,7 @@ static void test_validation(void)
 	CHECK_EQ(aidrv_cs_gemm(NULL, &g), -EINVAL);
 	CHECK_EQ(aidrv_cs_gemm(cs, NULL), -EINVAL);
 	CHECK_EQ(aidrv_cs_nop(NULL), -EINVAL);
-	aidrv_cs_destroy(cs);
+	aidrv_cs_free(cs);
 }
 
 /* aidrv_cs_append() checks headers; aidrv_cs_append_raw() does not. */
@@ -338,7 +338,7 @@ static void test_append(void)
 	CHECK_EQ(aidrv_cs_append_raw(cs, words, sizeof(words)), 2);
 	CHECK_EQ(aidrv_cs_size(cs), 88 + 8 + 40);
 	CHECK_EQ(op_at(cs, 88)->opcode, 0x42);
-	aidrv_cs_destroy(cs);
+	aidrv_cs_free(cs);
 }
 
 /* Growth keeps every op intact; the stream stops at exactly 1 MiB. */
@@ -385,7 +385,7 @@ static void test_growth_and_limit(void)
 	CHECK_EQ(aidrv_cs_dma_copy(cs, 0x2000, 0x1000, 8), -E2BIG);
 	CHECK_EQ(aidrv_cs_nop(cs), (int)(DRM_AIACCEL_MAX_CS_SIZE / 8 - 3));
 	CHECK_EQ(aidrv_cs_size(cs), DRM_AIACCEL_MAX_CS_SIZE - 16);
-	aidrv_cs_destroy(cs);
+	aidrv_cs_free(cs);
 }
 
 int main(void)

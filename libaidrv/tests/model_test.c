@@ -206,8 +206,8 @@ static int load_and_run(const uint8_t *buf, size_t len,
 		return ret;
 	}
 	assert_non_null(m);
-	assert_int_equal(aidrv_model_input(m, &in), 0);
-	assert_int_equal(aidrv_model_output(m, &out), 0);
+	assert_int_equal(aidrv_model_input(m, &in, sizeof(in)), 0);
+	assert_int_equal(aidrv_model_output(m, &out, sizeof(out)), 0);
 	batch = aidrv_model_max_batch(m) < 3 ? aidrv_model_max_batch(m) : 3;
 	input = calloc(batch, in.size);
 	output = calloc(batch, out.size);
@@ -241,21 +241,21 @@ static void test_demo_describe(void **state)
 	assert_int_equal(aidrv_model_load_file(MODEL_PATH, &m, err, sizeof(err)), 0);
 	assert_int_equal(aidrv_model_num_layers(m), 4);
 	assert_int_equal(aidrv_model_num_tensors(m), 5);
-	assert_int_equal(aidrv_model_input(m, &t), 0);
+	assert_int_equal(aidrv_model_input(m, &t, sizeof(t)), 0);
 	assert_int_equal(t.rank, 3);
 	assert_int_equal(t.dims[0], 8);
 	assert_int_equal(t.dims[1], 8);
 	assert_int_equal(t.dims[2], 1);
 	assert_int_equal(t.size, d->set->image_size);
-	assert_int_equal(aidrv_model_output(m, &t), 0);
+	assert_int_equal(aidrv_model_output(m, &t, sizeof(t)), 0);
 	assert_int_equal(t.rank, 1);
 	assert_int_equal(t.size, d->set->num_classes);
 	for (i = 0; i < 4; i++) {
-		assert_int_equal(aidrv_model_layer(m, i, &l), 0);
+		assert_int_equal(aidrv_model_layer(m, i, &l, sizeof(l)), 0);
 		assert_int_equal(l.opcode, ops[i]);
 	}
-	assert_int_equal(aidrv_model_layer(m, 4, &l), -EINVAL);
-	assert_int_equal(aidrv_model_tensor(m, 5, &t), -EINVAL);
+	assert_int_equal(aidrv_model_layer(m, 4, &l, sizeof(l)), -EINVAL);
+	assert_int_equal(aidrv_model_tensor(m, 5, &t, sizeof(t)), -EINVAL);
 	assert_non_null(aidrv_model_data(m, &data));
 	assert_true(data > 0 && data < d->model_len);
 	assert_int_equal(aidrv_model_max_batch(m), (1u << 28) / 512);
@@ -328,7 +328,7 @@ static void test_demo_stream(void **state)
 {
 	struct demo *d = *state;
 	uint64_t tensors[5] = { 0x1000, 0x2000, 0x3000, 0x4000, 0x5000 };
-	struct aidrv_model_addrs addrs = { 0x100000, tensors };
+	struct aidrv_model_addrs addrs = { sizeof(addrs), 0x100000, tensors };
 	union aidrv_model_op op;
 	struct aidrv_model *m;
 	uint8_t cs[512];
@@ -344,7 +344,7 @@ static void test_demo_stream(void **state)
 	for (i = 0; i < 4; i++) {
 		const struct aiaccel_op_header *h = (const void *)(cs + off);
 
-		assert_int_equal(aidrv_model_layer_op(m, i, 16, &addrs, &op), 0);
+		assert_int_equal(aidrv_model_layer_op(m, i, 16, &addrs, &op, sizeof(op)), 0);
 		assert_memory_equal(cs + off, &op, op.hdr.size);
 		assert_int_equal(aiaccel_ref_validate(h), 0);
 		off += h->size;
@@ -352,22 +352,22 @@ static void test_demo_stream(void **state)
 	assert_int_equal(off, (size_t)size);
 
 	/* The ops name the right memory. */
-	assert_int_equal(aidrv_model_layer_op(m, 0, 16, &addrs, &op), 0);
+	assert_int_equal(aidrv_model_layer_op(m, 0, 16, &addrs, &op, sizeof(op)), 0);
 	assert_int_equal(op.conv.input, 0x1000);
 	assert_int_equal(op.conv.output, 0x2000);
 	assert_int_equal(op.conv.batch, 16);
 	assert_true(op.conv.filter >= 0x100000);
-	assert_int_equal(aidrv_model_layer_op(m, 2, 16, &addrs, &op), 0);
+	assert_int_equal(aidrv_model_layer_op(m, 2, 16, &addrs, &op, sizeof(op)), 0);
 	assert_int_equal(op.gemm.m, 16);
 	assert_int_equal(op.gemm.k, 128);
 	assert_int_equal(op.gemm.n, 32);
 
 	/* Batch limits. */
-	assert_int_equal(aidrv_model_layer_op(m, 0, 0, &addrs, &op), -EINVAL);
+	assert_int_equal(aidrv_model_layer_op(m, 0, 0, &addrs, &op, sizeof(op)), -EINVAL);
 	assert_int_equal(aidrv_model_layer_op(m, 0, aidrv_model_max_batch(m) + 1,
-					      &addrs, &op), -E2BIG);
+					      &addrs, &op, sizeof(op)), -E2BIG);
 	assert_int_equal(aidrv_model_layer_op(m, 0, aidrv_model_max_batch(m),
-					      &addrs, &op), 0);
+					      &addrs, &op, sizeof(op)), 0);
 	assert_int_equal(aiaccel_ref_validate(&op.hdr), 0);
 	assert_int_equal(aidrv_model_stream(m, 0, &addrs, NULL, 0), -EINVAL);
 	assert_int_equal(aidrv_model_run_cpu(m, (const int8_t *)cs, 0, (int8_t *)cs), -EINVAL);
@@ -974,10 +974,10 @@ static void test_synthetic_all_ops(void **state)
 	if (aidrv_model_load_mem(s->file, s->len, &m, err, sizeof(err)))
 		fail_msg("synthetic model: %s", err);
 	assert_int_equal(aidrv_model_num_layers(m), SYN_LAYERS);
-	assert_int_equal(aidrv_model_layer(m, 2, &l), 0);
+	assert_int_equal(aidrv_model_layer(m, 2, &l, sizeof(l)), 0);
 	assert_int_equal(l.opcode, AIACCEL_OP_ADD);
 	assert_int_equal(l.input2, 2);
-	assert_int_equal(aidrv_model_layer(m, 0, &l), 0);
+	assert_int_equal(aidrv_model_layer(m, 0, &l, sizeof(l)), 0);
 	assert_int_equal(l.macs, 4 * 5 * 4 * 3 * 2 * 2);
 	for (i = 0; i < sizeof(in); i++)
 		in[i] = (int8_t)rnd(&seed);

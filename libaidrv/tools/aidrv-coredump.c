@@ -12,7 +12,8 @@
  *	aidrv-coredump [FILE]
  *	aidrv-coredump --dismiss      discard the unread dump
  *
- * Exit status: 0 decoded, 1 malformed dump, 2 no dump found or usage.
+ * Exit status, as the other tools': 0 decoded (or dismissed), 2 usage, 3 no
+ * dump of an aiaccel device, 4 a malformed dump or another error.
  */
 
 #include <dirent.h>
@@ -212,12 +213,12 @@ static int decode(FILE *f, const char *name)
 	if (!fgets(line, sizeof(line), f) ||
 	    sscanf(line, "AIACCEL DEVCOREDUMP %u", &version) != 1) {
 		fprintf(stderr, "aidrv-coredump: %s: not an aiaccel devcoredump\n", name);
-		return 1;
+		return 4;
 	}
 	if (version != DUMP_VERSION) {
 		fprintf(stderr, "aidrv-coredump: %s: format version %u, this tool reads %u\n",
 			name, version, DUMP_VERSION);
-		return 1;
+		return 4;
 	}
 	printf("aiaccel devcoredump, format %u (%s)\n", version, name);
 	while (fgets(line, sizeof(line), f)) {
@@ -258,13 +259,13 @@ static int decode(FILE *f, const char *name)
 	}
 	if (section != END || !seen_cs || cs_len != cs_captured) {
 		fprintf(stderr, "aidrv-coredump: %s: truncated dump\n", name);
-		return 1;
+		return 4;
 	}
 	decode_cs(cs, cs_len);
 	return 0;
 bad:
 	fprintf(stderr, "aidrv-coredump: %s: malformed line: %s", name, line);
-	return 1;
+	return 4;
 }
 
 /* The data file of an unread dump whose failing device is an aiaccel one. */
@@ -317,7 +318,7 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s", argv[1]);
 	} else if (!find_dump(path, sizeof(path))) {
 		fprintf(stderr, "aidrv-coredump: no aiaccel devcoredump in " DEVCD_DIR "\n");
-		return 2;
+		return 3;
 	}
 	if (dismiss) {
 		/* Writing anything to the data file discards the dump. */
@@ -325,7 +326,7 @@ int main(int argc, char **argv)
 
 		if (fd < 0 || write(fd, "1", 1) != 1) {
 			fprintf(stderr, "aidrv-coredump: %s: %s\n", path, strerror(errno));
-			return 2;
+			return 4;
 		}
 		close(fd);
 		return 0;
@@ -333,7 +334,7 @@ int main(int argc, char **argv)
 	f = fopen(path, "r");
 	if (!f) {
 		fprintf(stderr, "aidrv-coredump: %s: %s\n", path, strerror(errno));
-		return 2;
+		return 4;
 	}
 	ret = decode(f, path);
 	fclose(f);

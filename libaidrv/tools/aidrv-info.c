@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "aidrv.h"
+#include "tool.h"
 
 static const struct {
 	uint64_t bit;
@@ -22,14 +23,17 @@ static const struct {
 	{ DRM_AIACCEL_CAP_WATCHDOG, "watchdog" },
 };
 
-static void print_device(unsigned int index, struct aidrv_device *dev,
+static void print_device(int index, struct aidrv_device *dev,
 			 const struct drm_aiaccel_info *info)
 {
 	int major = 0, minor = 0, patch = 0;
 	size_t i;
 
-	aidrv_driver_version(dev, &major, &minor, &patch);
-	printf("Device %u: %s\n", index, aidrv_path(dev));
+	aidrv_device_driver_version(dev, &major, &minor, &patch);
+	if (index >= 0)
+		printf("Device %d: %s\n", index, aidrv_device_path(dev));
+	else
+		printf("Device: %s\n", aidrv_device_path(dev));
 	printf("  Driver              aiaccel %d.%d.%d\n", major, minor, patch);
 	printf("  Device ID           0x%08x\n", info->device_id);
 	printf("  Hardware version    %u.%u.%u\n", info->hw_version >> 24,
@@ -61,81 +65,152 @@ static void print_device(unsigned int index, struct aidrv_device *dev,
 	       "wedged: jobs fail until the device is bound again" : "working");
 }
 
+/* A JSON object of one device; strings here need no escaping but the path. */
+static void print_json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_device_json(int index, struct aidrv_device *dev,
+			      const struct drm_aiaccel_info *info)
+{
+	int major = 0, minor = 0, patch = 0;
+	size_t i;
+	int first = 1;
+
+	aidrv_device_driver_version(dev, &major, &minor, &patch);
+	if (index >= 0)
+		printf("    {\n      \"index\": %d,\n      \"path\": ", index);
+	else
+		printf("    {\n      \"index\": null,\n      \"path\": ");
+	print_json_string(aidrv_device_path(dev));
+	printf(",\n      \"driver_version\": \"%d.%d.%d\",\n", major, minor, patch);
+	printf("      \"device_id\": %u,\n", info->device_id);
+	printf("      \"hw_version\": \"%u.%u.%u\",\n", info->hw_version >> 24,
+	       (info->hw_version >> 16) & 0xff, info->hw_version & 0xffff);
+	printf("      \"instance\": %u,\n      \"capabilities\": [", info->instance);
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		if (!(info->capabilities & caps[i].bit))
+			continue;
+		printf("%s\"%s\"", first ? "" : ", ", caps[i].name);
+		first = 0;
+	}
+	printf("],\n");
+	printf("      \"num_engines\": %u,\n", info->num_engines);
+	printf("      \"num_dma_channels\": %u,\n", info->num_dma_channels);
+	printf("      \"queue_depth\": %u,\n", info->queue_depth);
+	printf("      \"isa_version\": %u,\n", info->isa_version);
+	printf("      \"mem_size\": %llu,\n", (unsigned long long)info->mem_size);
+	printf("      \"mem_used\": %llu,\n", (unsigned long long)info->mem_used);
+	printf("      \"va_bits\": %u,\n", info->va_bits);
+	printf("      \"page_size\": %u,\n", info->page_size);
+	printf("      \"max_clock_mhz\": %u,\n", info->max_clock_mhz);
+	printf("      \"clock_levels\": %u,\n", info->clock_levels);
+	printf("      \"job_timeout_ms\": %u,\n", info->job_timeout_ms);
+	printf("      \"job_max_ms\": %u,\n", info->job_max_ms);
+	printf("      \"wedged\": %s\n    }", info->state & DRM_AIACCEL_STATE_WEDGED ?
+	       "true" : "false");
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: aidrv-info [-d PATH]\n"
-		"Describe every aiaccel accelerator, or only the node at PATH.\n"
+		"Usage: aidrv-info [-d DEV] [-j]\n"
+		"Describe every aiaccel accelerator, or only the one DEV names.\n"
 		"\n"
-		"  -d, --device PATH   describe only this device node\n"
-		"  -h, --help          show this help\n"
+		TOOL_DEVICE_HELP
+		"  -j, --json             one JSON object: {\"library\": ..., \"devices\": [...]}\n"
+		"  -h, --help             show this help\n"
 		"\n"
-		"Exit status: 0 if at least one device was described, 1 if there\n"
-		"is none or one could not be queried, 2 on usage errors.\n");
+		"Exit status: 0 if at least one device was described, 2 on usage\n"
+		"errors, 3 if there is no device (or DEV cannot be opened), 4 if a\n"
+		"device could not be queried.\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = NULL;
-	unsigned int index;
-	int c, n, status = 0;
+	const char *name = NULL;
+	unsigned int index, shown = 0;
+	int c, n, json = 0, status = TOOL_EXIT_OK;
 
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			path = optarg;
+			name = optarg;
+			break;
+		case 'j':
+			json = 1;
 			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		default:
 			usage(stderr);
-			return 2;
+			return TOOL_EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
-		return 2;
+		return TOOL_EXIT_USAGE;
 	}
 
-	n = path ? 1 : aidrv_count_devices();
-	if (n < 0 && n != -ENOENT) {
-		fprintf(stderr, "aidrv-info: %s: %s\n", AIDRV_ACCEL_DIR, aidrv_strerror(n));
-		return 1;
+	n = name ? 1 : aidrv_device_count();
+	if (n < 0) {
+		fprintf(stderr, "aidrv-info: %s: %s\n", AIDRV_SYSFS_ACCEL_DIR, aidrv_strerror(n));
+		return TOOL_EXIT_ERROR;
 	}
-	if (n <= 0) {
+	if (n == 0) {
 		fprintf(stderr, "aidrv-info: no aiaccel device found\n");
-		return 1;
+		return TOOL_EXIT_NO_DEVICE;
 	}
 
+	if (json)
+		printf("{\n  \"library\": \"%s\",\n  \"devices\": [\n", aidrv_version_string());
 	for (index = 0; index < (unsigned int)n; index++) {
 		struct drm_aiaccel_info info;
 		struct aidrv_device *dev;
+		char num[16];
 		int err;
 
-		err = path ? aidrv_open_path(path, &dev) : aidrv_open_index(index, &dev);
+		snprintf(num, sizeof(num), "%u", index);
+		err = tool_open_device("aidrv-info", name ? name : num, &dev);
 		if (err) {
-			fprintf(stderr, "aidrv-info: %s: %s\n", path ? path : "device",
-				aidrv_strerror(err));
-			status = 1;
+			status = err;
 			continue;
 		}
-		err = aidrv_get_info(dev, &info);
+		err = aidrv_device_get_info(dev, &info, sizeof(info));
 		if (err) {
-			fprintf(stderr, "aidrv-info: %s: GET_INFO: %s\n", aidrv_path(dev),
+			fprintf(stderr, "aidrv-info: %s: GET_INFO: %s\n", aidrv_device_path(dev),
 				aidrv_strerror(err));
-			status = 1;
+			if (!status)
+				status = TOOL_EXIT_ERROR;
+		} else if (json) {
+			printf("%s", shown ? ",\n" : "");
+			print_device_json(name ? -1 : (int)index, dev, &info);
+			shown++;
 		} else {
-			if (index)
+			if (shown++)
 				printf("\n");
-			print_device(index, dev, &info);
+			print_device(name ? -1 : (int)index, dev, &info);
 		}
-		aidrv_close(dev);
+		aidrv_device_close(dev);
 	}
+	if (json)
+		printf("%s  ]\n}\n", shown ? "\n" : "");
 	return status;
 }

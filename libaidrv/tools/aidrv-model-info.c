@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "aidrv.h"
+#include "tool.h"
 
 static void usage(FILE *f)
 {
@@ -22,7 +23,8 @@ static void usage(FILE *f)
 		"its tensors and layers.  With DATASET, run every image through the\n"
 		"CPU reference executor and print the accuracy.\n"
 		"\n"
-		"Exit status: 0 on success, 1 if a file is invalid, 2 on bad usage.\n");
+		"Exit status: 0 on success, 2 on bad usage, 4 if a file is unreadable\n"
+		"or invalid (the exit codes of every aidrv tool).\n");
 }
 
 static void print_tensor(const struct aidrv_model_tensor *t, const char *role)
@@ -48,15 +50,15 @@ static int run_dataset(const struct aidrv_model *m, const char *path)
 	ret = aidrv_dataset_load_file(path, &set, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "aidrv-model-info: %s\n", err);
-		return 1;
+		return TOOL_EXIT_ERROR;
 	}
-	aidrv_model_input(m, &in);
-	aidrv_model_output(m, &out);
+	aidrv_model_input(m, &in, sizeof(in));
+	aidrv_model_output(m, &out, sizeof(out));
 	if (set->image_size != in.size) {
 		fprintf(stderr, "aidrv-model-info: %s: images of %u bytes, the model takes %u\n",
 			path, set->image_size, in.size);
 		aidrv_dataset_free(set);
-		return 1;
+		return TOOL_EXIT_ERROR;
 	}
 	batch = set->count;
 	if (batch > aidrv_model_max_batch(m))
@@ -64,7 +66,7 @@ static int run_dataset(const struct aidrv_model *m, const char *path)
 	logits = malloc((size_t)batch * out.size);
 	if (!logits) {
 		aidrv_dataset_free(set);
-		return 1;
+		return TOOL_EXIT_ERROR;
 	}
 	for (i = 0; i < set->count; i += n) {
 		n = set->count - i < batch ? set->count - i : batch;
@@ -82,7 +84,7 @@ static int run_dataset(const struct aidrv_model *m, const char *path)
 		       100.0 * correct / set->count);
 	free(logits);
 	aidrv_dataset_free(set);
-	return ret ? 1 : 0;
+	return ret ? TOOL_EXIT_ERROR : 0;
 }
 
 int main(int argc, char **argv)
@@ -106,17 +108,17 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		usage(stderr);
-		return 2;
+		return TOOL_EXIT_USAGE;
 	}
 	if (argc - optind < 1 || argc - optind > 2) {
 		usage(stderr);
-		return 2;
+		return TOOL_EXIT_USAGE;
 	}
 
 	ret = aidrv_model_load_file(argv[optind], &m, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "aidrv-model-info: %s\n", err);
-		return 1;
+		return TOOL_EXIT_ERROR;
 	}
 	aidrv_model_data(m, &data);
 	printf("%s: %u tensors, %u layers, %zu bytes of weights, max batch %u\n",
@@ -126,15 +128,15 @@ int main(int argc, char **argv)
 	for (i = 0; i < aidrv_model_num_tensors(m); i++) {
 		struct aidrv_model_tensor in, out;
 
-		aidrv_model_tensor(m, i, &t);
-		aidrv_model_input(m, &in);
-		aidrv_model_output(m, &out);
+		aidrv_model_tensor(m, i, &t, sizeof(t));
+		aidrv_model_input(m, &in, sizeof(in));
+		aidrv_model_output(m, &out, sizeof(out));
 		print_tensor(&t, i == in.index ? " (input)" :
 				 i == out.index ? " (output)" : "");
 	}
 	printf("layers:\n");
 	for (i = 0; i < aidrv_model_num_layers(m); i++) {
-		aidrv_model_layer(m, i, &l);
+		aidrv_model_layer(m, i, &l, sizeof(l));
 		printf("  %-3u %-10s t%u", i, aidrv_model_op_name(l.opcode), l.input);
 		if (l.opcode == AIACCEL_OP_ADD)
 			printf(" + t%u", l.input2);

@@ -6,7 +6,8 @@
  * --check, compare every output byte with the CPU reference executor;
  * with --agree, compare the classes with another model's; with --bench,
  * time repeated runs and print latency percentiles; with --json, print
- * all of it as one JSON object.
+ * all of it as one JSON object; with --progress, report progress on
+ * standard error while it runs.
  */
 
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "aidrv.h"
+#include "tool.h"
 
 #define PROG "aidrv-run"
 #define DEFAULT_BATCH 64
@@ -36,8 +38,7 @@ static void usage(FILE *f)
 		"device, in batches, and print the accuracy against the labels, the\n"
 		"images per second and the device's statistics for the jobs.\n"
 		"\n"
-		"  -d, --device PATH      device node (default: the first aiaccel device)\n"
-		"  -i, --index N          the N-th aiaccel device\n"
+		TOOL_DEVICE_HELP
 		"  -b, --batch N          images per job (default %d, at most the model's\n"
 		"                         max batch)\n"
 		"  -n, --count N          only the first N images\n"
@@ -61,22 +62,25 @@ static void usage(FILE *f)
 		"  -r, --raw              DATASET is a raw file of int8 images, no labels\n"
 		"  -o, --outputs          print every image's class and outputs\n"
 		"  -q, --quiet            print only the result lines\n"
+		"  -p, --progress         report images done and images/s on standard\n"
+		"                         error, twice a second, while running\n"
 		"  -h, --help             this help\n"
 		"\n"
-		"Exit status: 0 on success, 1 on an error, a mismatch with the CPU\n"
-		"reference or with --expected, 2 on bad usage.\n",
+		"Exit status: 0 on success; 1 on a wrong result: an output differing\n"
+		"from the CPU reference, a mismatch with --expected, or repeated runs\n"
+		"giving different outputs; 2 on bad usage; 3 if there is no device (or\n"
+		"DEV cannot be opened); 4 on any other error (unreadable files, a job\n"
+		"that failed).\n",
 		DEFAULT_BATCH, DEFAULT_TIMEOUT_S, DEFAULT_WARMUP, DEFAULT_REPEAT);
 }
 
 struct opts {
 	const char *device;
-	long index;
-	bool has_index;
 	uint32_t batch;
 	uint32_t count;
 	bool single;
 	double timeout_s;
-	bool cpu, check, raw, outputs, quiet, bench, json;
+	bool cpu, check, raw, outputs, quiet, bench, json, progress;
 	uint32_t warmup, repeat;
 	const char *expected, *agree_path, *write_path;
 	const char *model_path, *data_path;
@@ -238,44 +242,54 @@ static int read_expected(const char *path, struct expected *e)
 	return 0;
 }
 
-static int open_device(const struct opts *o, struct aidrv_device **dev)
-{
-	int ret;
-
-	if (o->device) {
-		ret = aidrv_open_path(o->device, dev);
-		if (ret)
-			fprintf(stderr, PROG ": %s: %s\n", o->device, aidrv_strerror(ret));
-	} else {
-		ret = aidrv_open_index((unsigned int)o->index, dev);
-		if (ret == -ENODEV || ret == -ENOENT)
-			fprintf(stderr, PROG ": no aiaccel device %ld\n", o->index);
-		else if (ret)
-			fprintf(stderr, PROG ": aiaccel device %ld: %s\n", o->index,
-				aidrv_strerror(ret));
-	}
-	return ret;
-}
-
 static double secs(int64_t ns)
 {
 	return (double)ns / 1e9;
 }
 
+/*
+ * --progress: images done of the total, and the rate so far, on standard
+ * error, at most twice a second and once at the end.
+ */
+struct progress {
+	bool on;
+	uint32_t total;
+	int64_t start, last;
+};
+
+static void progress(struct progress *p, uint32_t done)
+{
+	int64_t now;
+
+	if (!p || !p->on)
+		return;
+	now = aidrv_now_ns();
+	if (done < p->total && now - p->last < 500000000)
+		return;
+	p->last = now;
+	fprintf(stderr, "\r" PROG ": %u/%u images (%.0f%%), %.1f images/s%s", done, p->total,
+		100.0 * done / p->total, now > p->start ? done / secs(now - p->start) : 0.0,
+		done == p->total ? "\n" : "");
+	fflush(stderr);
+}
+
 static int run_cpu(const struct aidrv_model *m, const struct input *in,
-		   uint32_t batch, int8_t *out, uint32_t out_size, int64_t *ns)
+		   uint32_t batch, int8_t *out, uint32_t out_size, int64_t *ns,
+		   struct progress *p)
 {
 	struct aidrv_model_tensor t;
 	uint32_t done, n;
 	int64_t start;
 	int ret = 0;
 
-	aidrv_model_input(m, &t);
+	aidrv_model_input(m, &t, sizeof(t));
 	start = aidrv_now_ns();
 	for (done = 0; done < in->count && !ret; done += n) {
 		n = in->count - done < batch ? in->count - done : batch;
 		ret = aidrv_model_run_cpu(m, in->images + (size_t)done * t.size, n,
 					  out + (size_t)done * out_size);
+		if (!ret)
+			progress(p, done + n);
 	}
 	*ns = aidrv_now_ns() - start;
 	if (ret)
@@ -373,7 +387,7 @@ static int check_expected(const char *path, const struct report *r, bool json)
 	int bad = 0;
 
 	if (read_expected(path, &e))
-		return 1;
+		return TOOL_EXIT_ERROR;
 	if (e.has_images && e.images != r->images) {
 		fprintf(f, "expected: %lu images, ran %u\n", e.images, r->images);
 		bad = 1;
@@ -474,22 +488,35 @@ struct runner {
 	const struct input *in;
 	uint32_t batch;
 	int64_t timeout_ns;
+	bool progress;
 };
+
+/* With --progress, the device runs this many batches per call. */
+#define PROGRESS_BATCHES 8
 
 static int run_once(const struct runner *r, int8_t *out, int64_t *ns)
 {
-	struct aidrv_model_tensor t;
-	int64_t start = aidrv_now_ns();
-	int ret;
+	struct progress p = { .on = r->progress, .total = r->in->count };
+	struct aidrv_model_tensor tin, tout;
+	uint32_t done, n, chunk;
+	int ret = 0;
 
-	if (r->inf) {
-		ret = aidrv_inference_run(r->inf, r->in->images, r->in->count, out,
-					  r->timeout_ns);
-		*ns = aidrv_now_ns() - start;
-		return ret;
+	aidrv_model_input(r->model, &tin, sizeof(tin));
+	aidrv_model_output(r->model, &tout, sizeof(tout));
+	p.start = p.last = aidrv_now_ns();
+	if (!r->inf)
+		return run_cpu(r->model, r->in, r->batch, out, tout.size, ns, &p);
+	/* Chunks of several batches keep the engines' overlap within each. */
+	chunk = r->progress ? r->batch * PROGRESS_BATCHES : r->in->count;
+	for (done = 0; done < r->in->count && !ret; done += n) {
+		n = r->in->count - done < chunk ? r->in->count - done : chunk;
+		ret = aidrv_inference_run(r->inf, r->in->images + (size_t)done * tin.size, n,
+					  out + (size_t)done * tout.size, r->timeout_ns);
+		if (!ret)
+			progress(&p, done + n);
 	}
-	aidrv_model_output(r->model, &t);
-	return run_cpu(r->model, r->in, r->batch, out, t.size, ns);
+	*ns = aidrv_now_ns() - p.start;
+	return ret;
 }
 
 /*
@@ -643,7 +670,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option lopts[] = {
 		{ "device", required_argument, NULL, 'd' },
-		{ "index", required_argument, NULL, 'i' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "single-buffer", no_argument, NULL, '1' },
@@ -660,10 +686,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "raw", no_argument, NULL, 'r' },
 		{ "outputs", no_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint32_t v;
 	char *end;
 	int opt;
 
@@ -671,18 +697,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	o->timeout_s = DEFAULT_TIMEOUT_S;
 	o->warmup = DEFAULT_WARMUP;
 	o->repeat = DEFAULT_REPEAT;
-	while ((opt = getopt_long(argc, argv, "d:i:b:n:1t:cCe:a:w:Bjroqh", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:b:n:1t:cCe:a:w:Bjroqph", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			o->device = optarg;
-			break;
-		case 'i':
-			if (parse_u32(optarg, 0, &v) || v > INT_MAX) {
-				fprintf(stderr, PROG ": bad device index '%s'\n", optarg);
-				return 2;
-			}
-			o->index = v;
-			o->has_index = true;
 			break;
 		case 'b':
 			if (parse_u32(optarg, 1, &o->batch)) {
@@ -750,6 +768,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'q':
 			o->quiet = true;
 			break;
+		case 'p':
+			o->progress = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -762,12 +783,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		usage(stderr);
 		return 2;
 	}
-	if (o->cpu && (o->device || o->has_index || o->single || o->check)) {
-		fprintf(stderr, PROG ": --cpu runs no device: -d, -i, -1 and --check do not apply\n");
-		return 2;
-	}
-	if (o->device && o->has_index) {
-		fprintf(stderr, PROG ": -d and -i are exclusive\n");
+	if (o->cpu && (o->device || o->single || o->check)) {
+		fprintf(stderr, PROG ": --cpu runs no device: -d, -1 and --check do not apply\n");
 		return 2;
 	}
 	if (o->json && o->outputs) {
@@ -797,7 +814,7 @@ int main(int argc, char **argv)
 	size_t out_bytes;
 	struct opts o;
 	char err[512];
-	int ret, rc = 1;
+	int ret, rc = TOOL_EXIT_ERROR;
 
 	ret = parse_args(argc, argv, &o);
 	if (ret >= 0)
@@ -806,10 +823,10 @@ int main(int argc, char **argv)
 	ret = aidrv_model_load_file(o.model_path, &m, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, PROG ": %s\n", err[0] ? err : aidrv_strerror(ret));
-		return 1;
+		return TOOL_EXIT_ERROR;
 	}
-	aidrv_model_input(m, &tin);
-	aidrv_model_output(m, &tout);
+	aidrv_model_input(m, &tin, sizeof(tin));
+	aidrv_model_output(m, &tout, sizeof(tout));
 	if (load_input(&o, &tin, &in))
 		goto out;
 	if (o.count && o.count < in.count)
@@ -855,25 +872,28 @@ int main(int argc, char **argv)
 	runner.batch = batch;
 	runner.timeout_ns = (int64_t)(o.timeout_s * 1e9);
 	if (o.cpu) {
-		if (run_cpu(m, &in, batch, out, tout.size, &rep.run_ns))
+		runner.progress = o.progress;
+		if (run_once(&runner, out, &rep.run_ns))
 			goto out;
 		if (!o.json)
 			printf("cpu reference: %u images in %.3f s: %.1f images/s (batch %u)\n",
 			       in.count, secs(rep.run_ns),
 			       in.count / secs(rep.run_ns > 0 ? rep.run_ns : 1), batch);
 	} else {
-		if (open_device(&o, &dev))
+		rc = tool_open_device(PROG, o.device, &dev);
+		if (rc)
 			goto out;
-		ret = aidrv_get_info(dev, &rep.info);
+		rc = TOOL_EXIT_ERROR;
+		ret = aidrv_device_get_info(dev, &rep.info, sizeof(rep.info));
 		if (!ret)
-			ret = aidrv_get_stats(dev, &rep.before);
+			ret = aidrv_device_get_stats(dev, &rep.before, sizeof(rep.before));
 		if (ret) {
-			fprintf(stderr, PROG ": %s: %s\n", aidrv_path(dev), aidrv_strerror(ret));
+			fprintf(stderr, PROG ": %s: %s\n", aidrv_device_path(dev), aidrv_strerror(ret));
 			goto out;
 		}
 		if (!o.quiet)
 			printf("device: %s: %u engines, %u MHz, %" PRIu64 " MiB\n",
-			       aidrv_path(dev), rep.info.num_engines, rep.info.max_clock_mhz,
+			       aidrv_device_path(dev), rep.info.num_engines, rep.info.max_clock_mhz,
 			       (uint64_t)(rep.info.mem_size >> 20));
 
 		start = aidrv_now_ns();
@@ -882,19 +902,21 @@ int main(int argc, char **argv)
 		rep.bind_ns = aidrv_now_ns() - start;
 		if (ret) {
 			fprintf(stderr, PROG ": binding the model to %s: %s\n",
-				aidrv_path(dev), aidrv_strerror(ret));
+				aidrv_device_path(dev), aidrv_strerror(ret));
 			goto out;
 		}
 		runner.inf = inf;
+		runner.progress = o.progress;
 		ret = run_once(&runner, out, &rep.run_ns);
+		runner.progress = false;
 		if (ret) {
-			fprintf(stderr, PROG ": running on %s: %s\n", aidrv_path(dev),
+			fprintf(stderr, PROG ": running on %s: %s\n", aidrv_device_path(dev),
 				aidrv_strerror(ret));
 			goto out;
 		}
-		ret = aidrv_get_stats(dev, &rep.after);
+		ret = aidrv_device_get_stats(dev, &rep.after, sizeof(rep.after));
 		if (ret) {
-			fprintf(stderr, PROG ": %s: %s\n", aidrv_path(dev), aidrv_strerror(ret));
+			fprintf(stderr, PROG ": %s: %s\n", aidrv_device_path(dev), aidrv_strerror(ret));
 			goto out;
 		}
 		rep.has_stats = true;
@@ -930,14 +952,15 @@ int main(int argc, char **argv)
 	if (o.write_path && write_outputs(o.write_path, out, out_bytes))
 		goto out;
 
-	rc = 0;
+	rc = TOOL_EXIT_OK;
 	if (o.check) {
-		if (run_cpu(m, &in, batch, ref, tout.size, &rep.cpu_ns))
+		if (run_cpu(m, &in, batch, ref, tout.size, &rep.cpu_ns, NULL))
 			goto out_rc;
 		if (!o.json)
 			printf("cpu reference: %u images in %.3f s: %.1f images/s\n", in.count,
 			       secs(rep.cpu_ns), in.count / secs(rep.cpu_ns > 0 ? rep.cpu_ns : 1));
-		rc |= compare(out, ref, in.count, tout.size, !o.json, &rep);
+		if (compare(out, ref, in.count, tout.size, !o.json, &rep))
+			rc = TOOL_EXIT_WRONG;
 	}
 	if (o.bench) {
 		if (run_bench(&runner, &o, out, out_bytes, &rep.bench))
@@ -945,21 +968,22 @@ int main(int argc, char **argv)
 		if (!o.json)
 			print_bench(&rep.bench, o.cpu ? "cpu reference" : "device");
 		if (!rep.bench.stable)
-			rc = 1;
+			rc = TOOL_EXIT_WRONG;
 	}
 	if (o.expected) {
 		rep.expected_rc = check_expected(o.expected, &rep, o.json);
-		rc |= rep.expected_rc;
+		if (rep.expected_rc > rc)
+			rc = rep.expected_rc;
 	}
 	if (o.json)
-		print_json(&o, &rep, dev ? aidrv_path(dev) : NULL);
+		print_json(&o, &rep, dev ? aidrv_device_path(dev) : NULL);
 	goto out;
 
 out_rc:
-	rc = 1;
+	rc = TOOL_EXIT_ERROR;
 out:
 	aidrv_inference_free(inf);
-	aidrv_close(dev);
+	aidrv_device_close(dev);
 	free(ref);
 	free(out);
 	free(in.raw);

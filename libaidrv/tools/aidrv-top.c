@@ -25,6 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aidrv.h"
+#include "tool.h"
+
 #define MAX_ENGINES	16
 #define MAX_DEVICES	64
 
@@ -146,6 +149,9 @@ static int add_client(struct sample *s, const struct client *c)
 	return 0;
 }
 
+/* Only the clients (and the device) of this accel minor; -1: every one. */
+static int only_minor = -1;
+
 static int take_sample(struct sample *s)
 {
 	DIR *proc = opendir("/proc");
@@ -180,6 +186,8 @@ static int take_sample(struct sample *s)
 			if (stat(path, &st) || !S_ISCHR(st.st_mode))
 				continue;
 			c.minor = (int)minor(st.st_rdev);
+			if (only_minor >= 0 && c.minor != only_minor)
+				continue;
 			snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", pid, fd->d_name);
 			if (!read_fdinfo(path, &c))
 				continue;
@@ -224,7 +232,8 @@ static int find_devices(struct device *devs, int max)
 		const char *drv;
 		ssize_t len;
 
-		if (sscanf(e->d_name, "accel%d", &dev->minor) != 1)
+		if (sscanf(e->d_name, "accel%d", &dev->minor) != 1 ||
+		    (only_minor >= 0 && dev->minor != only_minor))
 			continue;
 		snprintf(path, sizeof(path), "/sys/class/accel/%s/device/driver", e->d_name);
 		len = readlink(path, target, sizeof(target) - 1);
@@ -307,23 +316,29 @@ static void print_screen(const struct sample *prev, const struct sample *cur, bo
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: aidrv-top [-d SECONDS] [-n COUNT] [-1]\n"
+		"Usage: aidrv-top [-d DEV] [-s SECONDS] [-n COUNT] [-1]\n"
 		"Show per-process engine use and memory of aiaccel accelerators.\n"
 		"\n"
-		"  -d, --delay SECONDS   time between refreshes (default 1; 0.1 to 3600)\n"
-		"  -n, --iterations N    stop after N refreshes (default: until killed)\n"
-		"  -1, --once            one refresh, no screen clearing (for scripts)\n"
-		"  -h, --help            this text\n"
+		"  -d, --device DEV       only this device: a node path (/dev/accel/accel1)\n"
+		"                         or an index among aiaccel devices (0, 1...)\n"
+		"  -s, --delay SECONDS    time between refreshes (default 1; 0.1 to 3600)\n"
+		"  -n, --iterations N     stop after N refreshes (default: until killed)\n"
+		"  -1, --once             one refresh, no screen clearing (for scripts)\n"
+		"  -h, --help             this text\n"
 		"\n"
 		"Engine use is the share of wall time each engine spent on the process's\n"
 		"jobs between two samples, from the drm-engine-* keys of its fdinfo.\n"
-		"Processes of other users are shown only to root.\n");
+		"Processes of other users are shown only to root.\n"
+		"\n"
+		"Exit status: 0 on success, 2 on usage errors, 3 if DEV names no\n"
+		"aiaccel device, 4 on other errors.\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "delay", required_argument, NULL, 'd' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "delay", required_argument, NULL, 's' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "once", no_argument, NULL, '1' },
 		{ "help", no_argument, NULL, 'h' },
@@ -333,23 +348,27 @@ int main(int argc, char **argv)
 	double delay = 1.0;
 	long iterations = -1;
 	bool clear = isatty(STDOUT_FILENO);
+	const char *device = NULL;
 	int opt, ret = 0;
 	char *end;
 
-	while ((opt = getopt_long(argc, argv, "d:n:1h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:s:n:1h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
+			device = optarg;
+			break;
+		case 's':
 			delay = strtod(optarg, &end);
 			if (*end || delay < 0.1 || delay > 3600) {
 				fprintf(stderr, "aidrv-top: bad delay '%s'\n", optarg);
-				return 2;
+				return TOOL_EXIT_USAGE;
 			}
 			break;
 		case 'n':
 			iterations = strtol(optarg, &end, 10);
 			if (*end || iterations < 1) {
 				fprintf(stderr, "aidrv-top: bad count '%s'\n", optarg);
-				return 2;
+				return TOOL_EXIT_USAGE;
 			}
 			break;
 		case '1':
@@ -361,12 +380,17 @@ int main(int argc, char **argv)
 			return 0;
 		default:
 			usage(stderr);
-			return 2;
+			return TOOL_EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
-		return 2;
+		return TOOL_EXIT_USAGE;
+	}
+	if (device) {
+		ret = tool_device_minor("aidrv-top", device, &only_minor);
+		if (ret)
+			return ret;
 	}
 
 	ret = take_sample(prev);
@@ -391,7 +415,7 @@ int main(int argc, char **argv)
 	free(b.clients);
 	if (ret) {
 		fprintf(stderr, "aidrv-top: %s\n", strerror(-ret));
-		return 1;
+		return TOOL_EXIT_ERROR;
 	}
 	return 0;
 }

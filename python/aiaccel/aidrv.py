@@ -118,14 +118,19 @@ _PP = ctypes.POINTER(ctypes.c_void_p)
 _I8P = ctypes.POINTER(ctypes.c_int8)
 
 _PROTOS = {
-    "aidrv_count_devices": (ctypes.c_int, []),
-    "aidrv_open_index": (ctypes.c_int, [ctypes.c_uint, _PP]),
-    "aidrv_open_path": (ctypes.c_int, [ctypes.c_char_p, _PP]),
-    "aidrv_close": (None, [_P]),
-    "aidrv_path": (ctypes.c_char_p, [_P]),
+    "aidrv_version": (ctypes.c_uint, []),
+    "aidrv_version_string": (ctypes.c_char_p, []),
+    "aidrv_device_count": (ctypes.c_int, []),
+    "aidrv_device_open_index": (ctypes.c_int, [ctypes.c_uint, _PP]),
+    "aidrv_device_open_path": (ctypes.c_int, [ctypes.c_char_p, _PP]),
+    "aidrv_device_open_fd": (ctypes.c_int, [ctypes.c_int, _PP]),
+    "aidrv_device_close": (None, [_P]),
+    "aidrv_device_path": (ctypes.c_char_p, [_P]),
     "aidrv_strerror": (ctypes.c_char_p, [ctypes.c_int]),
-    "aidrv_get_info": (ctypes.c_int, [_P, ctypes.POINTER(DrmInfo)]),
-    "aidrv_get_stats": (ctypes.c_int, [_P, ctypes.POINTER(DrmStats)]),
+    "aidrv_device_get_info": (ctypes.c_int, [_P, ctypes.POINTER(DrmInfo),
+                                             ctypes.c_size_t]),
+    "aidrv_device_get_stats": (ctypes.c_int, [_P, ctypes.POINTER(DrmStats),
+                                              ctypes.c_size_t]),
     "aidrv_model_load_mem": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t,
                                             _PP, ctypes.c_char_p,
                                             ctypes.c_size_t]),
@@ -133,11 +138,15 @@ _PROTOS = {
     "aidrv_model_num_tensors": (ctypes.c_uint, [_P]),
     "aidrv_model_num_layers": (ctypes.c_uint, [_P]),
     "aidrv_model_tensor": (ctypes.c_int, [_P, ctypes.c_uint,
-                                          ctypes.POINTER(_Tensor)]),
-    "aidrv_model_input": (ctypes.c_int, [_P, ctypes.POINTER(_Tensor)]),
-    "aidrv_model_output": (ctypes.c_int, [_P, ctypes.POINTER(_Tensor)]),
+                                          ctypes.POINTER(_Tensor),
+                                          ctypes.c_size_t]),
+    "aidrv_model_input": (ctypes.c_int, [_P, ctypes.POINTER(_Tensor),
+                                         ctypes.c_size_t]),
+    "aidrv_model_output": (ctypes.c_int, [_P, ctypes.POINTER(_Tensor),
+                                          ctypes.c_size_t]),
     "aidrv_model_layer": (ctypes.c_int, [_P, ctypes.c_uint,
-                                         ctypes.POINTER(_Layer)]),
+                                         ctypes.POINTER(_Layer),
+                                         ctypes.c_size_t]),
     "aidrv_model_max_batch": (ctypes.c_uint32, [_P]),
     "aidrv_model_run_cpu": (ctypes.c_int, [_P, _I8P, ctypes.c_uint32, _I8P]),
     "aidrv_model_op_name": (ctypes.c_char_p, [ctypes.c_uint16]),
@@ -152,6 +161,11 @@ _PROTOS = {
     "aidrv_inference_max_batch": (ctypes.c_uint32, [_P]),
     "aidrv_inference_free": (None, [_P]),
 }
+
+
+def version():
+    """The version of the libaidrv loaded, as a string ("1.0.0")."""
+    return library().aidrv_version_string().decode()
 
 
 def library():
@@ -208,22 +222,24 @@ class Device(_Owned):
     """An open aiaccel device: Device() is the first, Device(index=n) the
     n-th, Device(path="/dev/accel/accel1") that node."""
 
-    _FREE = "aidrv_close"
+    _FREE = "aidrv_device_close"
 
-    def __init__(self, index=0, path=None):
+    def __init__(self, index=0, path=None, fd=None):
         lib = library()
         self._h = ctypes.c_void_p()
-        if path is not None:
-            _check(lib.aidrv_open_path(os.fsencode(path), ctypes.byref(self._h)),
+        if fd is not None:
+            _check(lib.aidrv_device_open_fd(fd, ctypes.byref(self._h)), f"fd {fd}")
+        elif path is not None:
+            _check(lib.aidrv_device_open_path(os.fsencode(path), ctypes.byref(self._h)),
                    str(path))
         else:
-            _check(lib.aidrv_open_index(index, ctypes.byref(self._h)),
+            _check(lib.aidrv_device_open_index(index, ctypes.byref(self._h)),
                    f"aiaccel device {index}")
 
     @staticmethod
     def count():
         """Number of aiaccel devices present."""
-        return _check(library().aidrv_count_devices(), "counting devices")
+        return _check(library().aidrv_device_count(), "counting devices")
 
     @property
     def handle(self):
@@ -233,20 +249,20 @@ class Device(_Owned):
 
     @property
     def path(self):
-        return library().aidrv_path(self.handle).decode()
+        return library().aidrv_device_path(self.handle).decode()
 
     def info(self):
         """DRM_IOCTL_AIACCEL_GET_INFO as a dict."""
         info = DrmInfo()
-        _check(library().aidrv_get_info(self.handle, ctypes.byref(info)),
-               "get_info")
+        _check(library().aidrv_device_get_info(self.handle, ctypes.byref(info),
+                                               ctypes.sizeof(info)), "get_info")
         return _as_dict(info)
 
     def stats(self):
         """DRM_IOCTL_AIACCEL_GET_STATS as a dict (per-engine lists)."""
         st = DrmStats()
-        _check(library().aidrv_get_stats(self.handle, ctypes.byref(st)),
-               "get_stats")
+        _check(library().aidrv_device_get_stats(self.handle, ctypes.byref(st),
+                                                ctypes.sizeof(st)), "get_stats")
         return _as_dict(st)
 
 
@@ -291,9 +307,9 @@ class Model(_Owned):
                                         err, len(err)),
                "loading the model", err.value.decode() or None)
         t = _Tensor()
-        lib.aidrv_model_input(self._h, ctypes.byref(t))
+        lib.aidrv_model_input(self._h, ctypes.byref(t), ctypes.sizeof(t))
         self.input = Tensor(t)
-        lib.aidrv_model_output(self._h, ctypes.byref(t))
+        lib.aidrv_model_output(self._h, ctypes.byref(t), ctypes.sizeof(t))
         self.output = Tensor(t)
 
     @classmethod
@@ -319,7 +335,8 @@ class Model(_Owned):
 
     def tensor(self, index):
         t = _Tensor()
-        _check(library().aidrv_model_tensor(self._h, index, ctypes.byref(t)),
+        _check(library().aidrv_model_tensor(self._h, index, ctypes.byref(t),
+                                            ctypes.sizeof(t)),
                f"tensor {index}")
         return Tensor(t)
 
@@ -329,7 +346,8 @@ class Model(_Owned):
         out = []
         for i in range(self.num_layers):
             ly = _Layer()
-            _check(lib.aidrv_model_layer(self._h, i, ctypes.byref(ly)), f"layer {i}")
+            _check(lib.aidrv_model_layer(self._h, i, ctypes.byref(ly), ctypes.sizeof(ly)),
+                   f"layer {i}")
             out.append({"op": lib.aidrv_model_op_name(ly.opcode).decode(),
                         "flags": ly.flags, "input": ly.input,
                         "input2": ly.input2, "output": ly.output,

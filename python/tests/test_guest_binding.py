@@ -34,6 +34,21 @@ class TestDevice(unittest.TestCase):
         with self.assertRaises(ValueError):
             dev.info()
 
+    def test_version_and_open_fd(self):
+        major, minor, micro = (int(x) for x in aidrv.version().split("."))
+        self.assertEqual(major, 1)
+        with aidrv.Device() as dev:
+            fd = os.open(dev.path, os.O_RDWR)
+            try:
+                with aidrv.Device(fd=fd) as shared:
+                    self.assertEqual(shared.path, dev.path)
+                    self.assertEqual(shared.info()["device_id"], dev.info()["device_id"])
+            finally:
+                os.close(fd)
+        with self.assertRaises(aidrv.AidrvError) as cm:
+            aidrv.Device(fd=0 if not os.isatty(0) else 1000)
+        self.assertIn(cm.exception.errno, (errno.ENODEV, errno.EBADF))
+
     def test_errors_carry_errno(self):
         with self.assertRaises(aidrv.AidrvError) as cm:
             aidrv.Device(path="/dev/accel/no-such-node")

@@ -205,6 +205,7 @@ static const struct drm_ioctl_desc aiaccel_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(AIACCEL_WAIT, aiaccel_ioctl_wait, 0),
 	DRM_IOCTL_DEF_DRV(AIACCEL_GET_STATS, aiaccel_ioctl_get_stats, 0),
 	DRM_IOCTL_DEF_DRV(AIACCEL_POWER, aiaccel_ioctl_power, 0),
+	DRM_IOCTL_DEF_DRV(AIACCEL_BO_CREATE_USERPTR, aiaccel_ioctl_bo_create_userptr, 0),
 };
 
 /* DRM_ACCEL_FOPS has no fdinfo hook; add it. */
@@ -229,7 +230,7 @@ static const struct drm_driver aiaccel_drm_driver = {
 	.name = "aiaccel",
 	.desc = "aiaccel inference accelerator",
 	.major = 1,
-	.minor = 0,
+	.minor = 1,
 };
 
 static void aiaccel_handle_mmu_fault(struct aiaccel_device *adev)

@@ -193,8 +193,15 @@ struct drm_gem_object *aiaccel_gem_create_object(struct drm_device *dev, size_t 
 	return &bo->base.base;
 }
 
-/* Look up @handle's mapping in @file, for reporting its VA. */
-static int handle_va(struct drm_file *file, struct drm_gem_object *obj, u64 *va)
+/**
+ * aiaccel_gem_handle_va() - The device VA of a buffer @file holds a handle to.
+ * @file: The file.
+ * @obj: The buffer.
+ * @va: Set to the VA of the buffer in the file's address space.
+ *
+ * Return: 0, or -ENOENT if @file holds no handle to @obj.
+ */
+int aiaccel_gem_handle_va(struct drm_file *file, struct drm_gem_object *obj, u64 *va)
 {
 	struct aiaccel_file *afile = file->driver_priv;
 	struct aiaccel_mapping *m;
@@ -249,7 +256,7 @@ int aiaccel_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file 
 	if (!ret)
 		ret = drm_gem_handle_create(file, obj, &args->handle);
 	if (!ret)
-		ret = handle_va(file, obj, &args->va);
+		ret = aiaccel_gem_handle_va(file, obj, &args->va);
 	if (!ret) {
 		args->size = size;
 		args->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);
@@ -273,12 +280,17 @@ int aiaccel_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *f
 
 	ret = drm_gem_create_mmap_offset(obj);
 	if (!ret)
-		ret = handle_va(file, obj, &args->va);
+		ret = aiaccel_gem_handle_va(file, obj, &args->va);
 	if (!ret) {
 		args->size = obj->size;
 		args->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);
 		args->flags = to_aiaccel_bo(obj)->flags;
-		args->info_flags = drm_gem_is_imported(obj) ? DRM_AIACCEL_BO_INFO_IMPORTED : 0;
+		if (aiaccel_userptr_is(obj))
+			args->info_flags = DRM_AIACCEL_BO_INFO_USERPTR;
+		else if (drm_gem_is_imported(obj))
+			args->info_flags = DRM_AIACCEL_BO_INFO_IMPORTED;
+		else
+			args->info_flags = 0;
 	}
 	drm_gem_object_put(obj);
 	return ret;

@@ -66,8 +66,11 @@ static inline u64 aiaccel_mapping_va(const struct aiaccel_mapping *m)
 struct drm_gem_object *aiaccel_gem_create_object(struct drm_device *dev, size_t size);
 struct aiaccel_mapping *aiaccel_gem_mapping_get(struct aiaccel_bo *bo, struct aiaccel_vm *vm);
 void aiaccel_gem_mapping_put(struct aiaccel_mapping *m);
+int aiaccel_gem_handle_va(struct drm_file *file, struct drm_gem_object *obj, u64 *va);
+bool aiaccel_userptr_is(struct drm_gem_object *obj);
 
 int aiaccel_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *file);
 int aiaccel_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *file);
+int aiaccel_ioctl_bo_create_userptr(struct drm_device *drm, void *data, struct drm_file *file);
 
 #endif /* __AIACCEL_GEM_H__ */

@@ -555,6 +555,75 @@ struct drm_aiaccel_power {
 #define DRM_IOCTL_AIACCEL_POWER \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_AIACCEL_POWER, struct drm_aiaccel_power)
 
+#define DRM_AIACCEL_BO_CREATE_USERPTR	0x07
+
+/**
+ * DRM_AIACCEL_BO_INFO_USERPTR - The buffer is the caller's own memory
+ * (%DRM_IOCTL_AIACCEL_BO_CREATE_USERPTR).
+ */
+#define DRM_AIACCEL_BO_INFO_USERPTR	(1U << 1)
+
+/**
+ * struct drm_aiaccel_bo_create_userptr - Argument of
+ * %DRM_IOCTL_AIACCEL_BO_CREATE_USERPTR.
+ *
+ * Turns a page-aligned range of the caller's memory into a buffer: the
+ * pages are pinned (long term: they stay in place, in RAM, until the
+ * buffer is freed), mapped in the caller's device address space, and a
+ * GEM handle to them is returned.  Jobs list the handle like any other
+ * buffer; the device and the CPU share the memory coherently.  Free the
+ * buffer with DRM_IOCTL_GEM_CLOSE; the pages are unpinned once no job
+ * uses them any more.
+ *
+ * The range may be anonymous memory, or a shared mapping of a file that
+ * needs no write-back tracking (shmem: a memfd, tmpfs); other file
+ * mappings can only be pinned for a device-read-only buffer.  It may be
+ * unmapped, or the process may fork, while the buffer exists: the pinned
+ * pages stay the buffer's (after a fork the child gets a copy of private
+ * memory, the parent keeps the pages the device sees), and unmapping only
+ * takes them out of the CPU's view.  The buffer cannot be mapped through
+ * the device fd (its memory is already mapped where it came from).
+ *
+ * Pinned pages count towards the caller's RLIMIT_MEMLOCK, in the same
+ * count as other long-term pins (the VmPin line of /proc/PID/status),
+ * unless the caller has CAP_IPC_LOCK.  The count is held by the process
+ * that created the buffer until the buffer's memory is released.
+ *
+ * Present since driver version 1.1 (DRM_IOCTL_VERSION).
+ */
+struct drm_aiaccel_bo_create_userptr {
+	/** @user_ptr: In: start of the range, page-aligned, not 0. */
+	__u64 user_ptr;
+	/** @size: In: bytes, a non-zero multiple of the page size. */
+	__u64 size;
+	/**
+	 * @flags: In: 0 or %DRM_AIACCEL_BO_DEVICE_READ_ONLY; with it the
+	 * range only needs to be readable, and a job writing the buffer
+	 * fails with an MMU fault.
+	 */
+	__u32 flags;
+	/** @handle: Out: GEM handle. */
+	__u32 handle;
+	/** @va: Out: device virtual address in the caller's address space. */
+	__u64 va;
+	/** @pad: Must be zero. */
+	__u64 pad;
+};
+
+/*
+ * DRM_IOCTL_AIACCEL_BO_CREATE_USERPTR - Make a buffer of user memory.
+ *
+ * Errors: -EINVAL for unknown flags, non-zero pad, a zero or unaligned
+ * @user_ptr or @size, or a size larger than the device address space;
+ * -EFAULT if part of the range is not mapped, not writable (without
+ * DEVICE_READ_ONLY), or cannot be pinned long term (I/O memory, a file
+ * mapping that tracks writes); -ENOMEM past RLIMIT_MEMLOCK or when the
+ * system is out of memory; -ENOSPC if the caller's address space is full.
+ */
+#define DRM_IOCTL_AIACCEL_BO_CREATE_USERPTR \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_AIACCEL_BO_CREATE_USERPTR, \
+		 struct drm_aiaccel_bo_create_userptr)
+
 #if defined(__cplusplus)
 }
 #endif

@@ -31,7 +31,7 @@ static int setup(void **state)
 {
 	struct aidrv_device *dev;
 
-	if (aidrv_open_index(0, &dev))
+	if (aidrv_device_open_index(0, &dev))
 		return -1;
 	*state = dev;
 	return 0;
@@ -39,7 +39,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	aidrv_close(*state);
+	aidrv_device_close(*state);
 	return 0;
 }
 
@@ -47,7 +47,7 @@ static uint64_t mem_used(struct aidrv_device *dev)
 {
 	struct drm_aiaccel_info info;
 
-	assert_int_equal(aidrv_get_info(dev, &info), 0);
+	assert_int_equal(aidrv_device_get_info(dev, &info, sizeof(info)), 0);
 	return info.mem_used;
 }
 
@@ -93,7 +93,7 @@ static void test_create_map_free(void **state)
 	assert_int_equal(aidrv_bo_va(bo) % PAGE, 0);
 	assert_int_not_equal(aidrv_bo_handle(bo), 0);
 	assert_int_equal(aidrv_bo_flags(bo), 0);
-	assert_int_equal(aidrv_bo_is_imported(bo), 0);
+	assert_int_equal(aidrv_bo_info_flags(bo), 0);
 	assert_int_equal(mem_used(dev), before + 4 * PAGE);
 
 	assert_int_equal(aidrv_bo_map(bo, (void **)&p), 0);
@@ -118,7 +118,7 @@ static void test_create_errors(void **state)
 	struct drm_aiaccel_info info;
 	struct aidrv_bo *bo = NULL;
 
-	assert_int_equal(aidrv_get_info(dev, &info), 0);
+	assert_int_equal(aidrv_device_get_info(dev, &info, sizeof(info)), 0);
 	assert_int_equal(aidrv_bo_create(dev, 0, 0, &bo), -EINVAL);
 	assert_int_equal(aidrv_bo_create(dev, PAGE, 1u << 31, &bo), -EINVAL);
 	assert_int_equal(aidrv_bo_create(dev, 1ull << 40, 0, &bo), -EINVAL);
@@ -189,7 +189,7 @@ static void test_export_import_self(void **state)
 
 	assert_int_equal(aidrv_bo_import(dev, fd, &again), 0);
 	assert_ptr_equal(again, bo);
-	assert_int_equal(aidrv_bo_is_imported(again), 0);
+	assert_int_equal(aidrv_bo_info_flags(again), 0);
 	assert_int_equal(mem_used(dev), before + 8 * PAGE);
 
 	/* One free leaves a working buffer, the second one frees it. */
@@ -213,7 +213,7 @@ static void test_export_import_two_handles(void **state)
 	void *p, *p2;
 	int fd;
 
-	assert_int_equal(aidrv_open_index(0, &dev2), 0);
+	assert_int_equal(aidrv_device_open_index(0, &dev2), 0);
 	assert_int_equal(aidrv_bo_create(dev, 16 * PAGE, 0, &bo), 0);
 	assert_int_equal(aidrv_bo_map(bo, &p), 0);
 	fill(p, 16 * PAGE, 3);
@@ -224,7 +224,7 @@ static void test_export_import_two_handles(void **state)
 	assert_ptr_not_equal(bo2, bo);
 	assert_int_equal(aidrv_bo_size(bo2), 16 * PAGE);
 	assert_true(aidrv_bo_va(bo2) >= 1u << 20);
-	assert_int_equal(aidrv_bo_is_imported(bo2), 0);
+	assert_int_equal(aidrv_bo_info_flags(bo2), 0);
 	assert_int_equal(mem_used(dev), before + 16 * PAGE);
 
 	assert_int_equal(aidrv_bo_map(bo2, &p2), 0);
@@ -236,7 +236,7 @@ static void test_export_import_two_handles(void **state)
 	check(p2, 16 * PAGE, 4);
 	aidrv_bo_free(bo2);
 	assert_int_equal(mem_used(dev), before);
-	aidrv_close(dev2);
+	aidrv_device_close(dev2);
 }
 
 /* A buffer of the system dma-heap: imported, not charged, shared. */
@@ -261,7 +261,7 @@ static void test_import_foreign(void **state)
 	fill(m, alloc.len, 5);
 
 	assert_int_equal(aidrv_bo_import(dev, (int)alloc.fd, &bo), 0);
-	assert_int_equal(aidrv_bo_is_imported(bo), 1);
+	assert_int_equal(aidrv_bo_info_flags(bo), DRM_AIACCEL_BO_INFO_IMPORTED);
 	assert_int_equal(aidrv_bo_size(bo), alloc.len);
 	assert_int_equal(aidrv_bo_flags(bo), 0);
 	assert_int_equal(mem_used(dev), before);
@@ -297,7 +297,7 @@ static void test_import_errors(void **state)
 	assert_int_equal(aidrv_bo_import(dev, memfd, &bo), -EINVAL);
 	close(memfd);
 	assert_int_equal(aidrv_bo_import(dev, memfd, &bo), -EBADF);
-	assert_int_equal(aidrv_bo_import(dev, aidrv_fd(dev), &bo), -EINVAL);
+	assert_int_equal(aidrv_bo_import(dev, aidrv_device_fd(dev), &bo), -EINVAL);
 	assert_int_equal(aidrv_bo_import(NULL, 0, &bo), -EINVAL);
 	assert_int_equal(aidrv_bo_import(dev, 0, NULL), -EINVAL);
 	assert_null(bo);

@@ -73,7 +73,7 @@ static int setup(void **state)
 {
 	struct aidrv_device *dev;
 
-	if (aidrv_open_index(0, &dev))
+	if (aidrv_device_open_index(0, &dev))
 		return -1;
 	*state = dev;
 	return 0;
@@ -81,7 +81,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	aidrv_close(*state);
+	aidrv_device_close(*state);
 	return 0;
 }
 
@@ -133,7 +133,8 @@ static void test_gemm(void **state)
 	assert_int_equal(aidrv_cs_create(&cs), 0);
 	assert_int_equal(aidrv_cs_gemm(cs, &op), 0);
 
-	aidrv_submit_init(&s, cs);
+	aidrv_submit_init(&s, sizeof(s));
+	s.cs = cs;
 	s.bos = (struct aidrv_job_bo[]){
 		{ in.bo, DRM_AIACCEL_SUBMIT_BO_READ },
 		{ w.bo, DRM_AIACCEL_SUBMIT_BO_READ },
@@ -144,7 +145,7 @@ static void test_gemm(void **state)
 	s.bo_count = 5;
 	assert_int_equal(aidrv_job_submit(dev, &s, &job), 0);
 	/* The stream was copied: the builder can be reused at once. */
-	aidrv_cs_destroy(cs);
+	aidrv_cs_free(cs);
 	assert_int_equal(aidrv_job_wait(job, JOB_TIMEOUT, 0), 0);
 	assert_int_equal(aidrv_job_status(job), 0);
 	aidrv_job_free(job);
@@ -204,11 +205,12 @@ static void test_conv2d_relu(void **state)
 	bos[1] = (struct aidrv_job_bo){ filter.bo, DRM_AIACCEL_SUBMIT_BO_READ };
 	bos[2] = (struct aidrv_job_bo){ out.bo, DRM_AIACCEL_SUBMIT_BO_READ |
 					DRM_AIACCEL_SUBMIT_BO_WRITE };
-	aidrv_submit_init(&s, cs);
+	aidrv_submit_init(&s, sizeof(s));
+	s.cs = cs;
 	s.bos = bos;
 	s.bo_count = 3;
-	assert_int_equal(aidrv_run(dev, &s, JOB_TIMEOUT), 0);
-	aidrv_cs_destroy(cs);
+	assert_int_equal(aidrv_job_run(dev, &s, JOB_TIMEOUT), 0);
+	aidrv_cs_free(cs);
 
 	conv.hdr.opcode = AIACCEL_OP_CONV2D;
 	conv.hdr.size = sizeof(conv);
@@ -296,11 +298,12 @@ static void test_other_ops(void **state)
 
 	bos[0] = (struct aidrv_job_bo){ src.bo, DRM_AIACCEL_SUBMIT_BO_READ };
 	bos[1] = (struct aidrv_job_bo){ dst.bo, DRM_AIACCEL_SUBMIT_BO_WRITE };
-	aidrv_submit_init(&s, cs);
+	aidrv_submit_init(&s, sizeof(s));
+	s.cs = cs;
 	s.bos = bos;
 	s.bo_count = 2;
-	assert_int_equal(aidrv_run(dev, &s, JOB_TIMEOUT), 0);
-	aidrv_cs_destroy(cs);
+	assert_int_equal(aidrv_job_run(dev, &s, JOB_TIMEOUT), 0);
+	aidrv_cs_free(cs);
 
 	copy.hdr = (struct aiaccel_op_header){ AIACCEL_OP_DMA_COPY, sizeof(copy), 0 };
 	dw.hdr = (struct aiaccel_op_header){ AIACCEL_OP_DWCONV2D, sizeof(dw), 0 };
@@ -336,7 +339,7 @@ static void test_syncobj_chain(void **state)
 	struct buf b[5];
 	struct aidrv_job *job[4];
 	struct aidrv_job_bo bos[2];
-	struct drm_aiaccel_sync in, out;
+	struct aidrv_sync in, out;
 	struct aidrv_submit s;
 	struct aidrv_cs *cs;
 	uint32_t timeline;
@@ -363,27 +366,28 @@ static void test_syncobj_chain(void **state)
 		}
 		bos[0] = (struct aidrv_job_bo){ b[i].bo, DRM_AIACCEL_SUBMIT_BO_READ };
 		bos[1] = (struct aidrv_job_bo){ b[i + 1].bo, DRM_AIACCEL_SUBMIT_BO_WRITE };
-		aidrv_submit_init(&s, cs);
+		aidrv_submit_init(&s, sizeof(s));
+		s.cs = cs;
 		s.bos = bos;
 		s.bo_count = 2;
 		s.flags = DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC;
 		if (i > 0 && i < 3) {
-			in = (struct drm_aiaccel_sync){ .handle = timeline, .point = i };
+			in = (struct aidrv_sync){ .handle = timeline, .point = i };
 			s.in_syncs = &in;
 			s.in_sync_count = 1;
 		} else if (i == 3) {
-			in = (struct drm_aiaccel_sync){ .handle = aidrv_job_syncobj(job[2]) };
+			in = (struct aidrv_sync){ .handle = aidrv_job_syncobj(job[2]) };
 			s.in_syncs = &in;
 			s.in_sync_count = 1;
 		}
 		if (i < 3) {
-			out = (struct drm_aiaccel_sync){ .handle = timeline, .point = i + 1 };
+			out = (struct aidrv_sync){ .handle = timeline, .point = i + 1 };
 			s.out_syncs = &out;
 			s.out_sync_count = 1;
 		}
 		assert_int_equal(aidrv_job_submit(dev, &s, &job[i]), 0);
 	}
-	aidrv_cs_destroy(cs);
+	aidrv_cs_free(cs);
 
 	assert_int_equal(aidrv_syncobj_wait(dev, timeline, 3, JOB_TIMEOUT, 0), 0);
 	assert_int_equal(aidrv_syncobj_query(dev, timeline, &point), 0);
@@ -397,8 +401,8 @@ static void test_syncobj_chain(void **state)
 		if (memcmp(b[i].map, b[0].map, size))
 			fail_msg("buffer %d differs from the source", i);
 
-	assert_int_equal(aidrv_syncobj_destroy(dev, timeline), 0);
-	assert_int_equal(aidrv_syncobj_destroy(dev, timeline), -EINVAL);
+	assert_int_equal(aidrv_syncobj_free(dev, timeline), 0);
+	assert_int_equal(aidrv_syncobj_free(dev, timeline), -EINVAL);
 	for (i = 0; i < 5; i++)
 		buf_free(&b[i]);
 }
@@ -414,11 +418,11 @@ static void test_syncobj_cpu(void **state)
 	assert_int_equal(aidrv_syncobj_wait(dev, h, 0, 0, 0), -ETIME);
 	assert_int_equal(aidrv_syncobj_signal(dev, h, 0), 0);
 	assert_int_equal(aidrv_syncobj_wait(dev, h, 0, 0, 0), 0);
-	assert_int_equal(aidrv_syncobj_destroy(dev, h), 0);
+	assert_int_equal(aidrv_syncobj_free(dev, h), 0);
 
 	assert_int_equal(aidrv_syncobj_create(dev, DRM_SYNCOBJ_CREATE_SIGNALED, &h), 0);
 	assert_int_equal(aidrv_syncobj_wait(dev, h, 0, 0, 0), 0);
-	assert_int_equal(aidrv_syncobj_destroy(dev, h), 0);
+	assert_int_equal(aidrv_syncobj_free(dev, h), 0);
 
 	assert_int_equal(aidrv_syncobj_create(dev, 0, &t), 0);
 	assert_int_equal(aidrv_syncobj_query(dev, t, &point), 0);
@@ -428,7 +432,7 @@ static void test_syncobj_cpu(void **state)
 	assert_int_equal(point, 5);
 	assert_int_equal(aidrv_syncobj_wait(dev, t, 5, 0, 0), 0);
 	assert_int_equal(aidrv_syncobj_wait(dev, t, 6, 10 * MSEC, 0), -ETIME);
-	assert_int_equal(aidrv_syncobj_destroy(dev, t), 0);
+	assert_int_equal(aidrv_syncobj_free(dev, t), 0);
 
 	assert_int_equal(aidrv_syncobj_wait(dev, 0xdead, 0, 0, 0), -ENOENT);
 	assert_int_equal(aidrv_syncobj_create(NULL, 0, &h), -EINVAL);
@@ -446,20 +450,21 @@ static void test_events(void **state)
 	int64_t before;
 	int i, seen = 0;
 
-	assert_int_equal(aidrv_get_info(dev, &info), 0);
-	assert_int_equal(aidrv_event_read(dev, &ev, 0, 0), -ETIME);
+	assert_int_equal(aidrv_device_get_info(dev, &info, sizeof(info)), 0);
+	assert_int_equal(aidrv_device_read_event(dev, &ev, sizeof(ev), 0, 0), -ETIME);
 	assert_int_equal(aidrv_cs_create(&cs), 0);
 	assert_int_equal(aidrv_cs_nop(cs), 0);
 	before = aidrv_now_ns();
 	for (i = 0; i < 3; i++) {
-		aidrv_submit_init(&s, cs);
+		aidrv_submit_init(&s, sizeof(s));
+		s.cs = cs;
 		s.flags = DRM_AIACCEL_SUBMIT_EVENT;
 		s.event_data = 0xabc000 + i;
 		assert_int_equal(aidrv_job_submit(dev, &s, NULL), 0);
 	}
-	aidrv_cs_destroy(cs);
+	aidrv_cs_free(cs);
 	for (i = 0; i < 3; i++) {
-		assert_int_equal(aidrv_event_read(dev, &ev, JOB_TIMEOUT, 0), 0);
+		assert_int_equal(aidrv_device_read_event(dev, &ev, sizeof(ev), JOB_TIMEOUT, 0), 0);
 		assert_true(ev.user_data >= 0xabc000 && ev.user_data < 0xabc003);
 		seen |= 1 << (ev.user_data - 0xabc000);
 		assert_int_equal(ev.status, 0);
@@ -468,8 +473,8 @@ static void test_events(void **state)
 		assert_true(ev.done_ns >= ev.submit_ns);
 	}
 	assert_int_equal(seen, 7);
-	assert_int_equal(aidrv_event_read(dev, &ev, 0, 0), -ETIME);
-	assert_int_equal(aidrv_event_read(dev, NULL, 0, 0), -EINVAL);
+	assert_int_equal(aidrv_device_read_event(dev, &ev, sizeof(ev), 0, 0), -ETIME);
+	assert_int_equal(aidrv_device_read_event(dev, NULL, 0, 0, 0), -EINVAL);
 }
 
 /*
@@ -492,10 +497,11 @@ static void test_timeout(void **state)
 	hook = fopen("/sys/kernel/debug/aiaccel_sim/0/hang_next_job", "w");
 	if (!hook)
 		skip();
-	assert_int_equal(aidrv_open_index(0, &dev), 0);
+	assert_int_equal(aidrv_device_open_index(0, &dev), 0);
 	assert_int_equal(aidrv_cs_create(&cs), 0);
 	assert_int_equal(aidrv_cs_nop(cs), 0);
-	aidrv_submit_init(&s, cs);
+	aidrv_submit_init(&s, sizeof(s));
+	s.cs = cs;
 
 	assert_true(fprintf(hook, "1\n") > 0);
 	assert_int_equal(fclose(hook), 0);
@@ -516,8 +522,8 @@ static void test_timeout(void **state)
 	aidrv_job_free(job);
 	assert_int_equal(aidrv_job_submit(dev, &s, NULL), -ECANCELED);
 
-	aidrv_cs_destroy(cs);
-	aidrv_close(dev);
+	aidrv_cs_free(cs);
+	aidrv_device_close(dev);
 }
 
 /* Jobs that fail, and submits the driver or the library refuse. */
@@ -535,8 +541,9 @@ static void test_errors(void **state)
 
 	/* An op the device does not know: -EINVAL from the job. */
 	assert_int_equal(aidrv_cs_append_raw(cs, &bogus, sizeof(bogus)), 0);
-	aidrv_submit_init(&s, cs);
-	assert_int_equal(aidrv_run(dev, &s, JOB_TIMEOUT), -EINVAL);
+	aidrv_submit_init(&s, sizeof(s));
+	s.cs = cs;
+	assert_int_equal(aidrv_job_run(dev, &s, JOB_TIMEOUT), -EINVAL);
 
 	/* Writing a device-read-only buffer: an MMU fault, -EFAULT. */
 	aidrv_cs_reset(cs);
@@ -545,7 +552,7 @@ static void test_errors(void **state)
 					DRM_AIACCEL_SUBMIT_BO_WRITE };
 	s.bos = &bo_arg;
 	s.bo_count = 1;
-	assert_int_equal(aidrv_run(dev, &s, JOB_TIMEOUT), -EFAULT);
+	assert_int_equal(aidrv_job_run(dev, &s, JOB_TIMEOUT), -EFAULT);
 
 	/* Refused at submit. */
 	s.engine = 7;
@@ -563,7 +570,7 @@ static void test_errors(void **state)
 	s.bos = NULL;
 	assert_int_equal(aidrv_job_submit(dev, &s, NULL), -EINVAL);
 	s.bos = &bo_arg;
-	s.in_syncs = &(struct drm_aiaccel_sync){ .handle = 0xdead };
+	s.in_syncs = &(struct aidrv_sync){ .handle = 0xdead };
 	s.in_sync_count = 1;
 	assert_int_equal(aidrv_job_submit(dev, &s, NULL), -ENOENT);
 	s.in_syncs = NULL;
@@ -574,22 +581,24 @@ static void test_errors(void **state)
 	assert_int_equal(aidrv_job_submit(dev, NULL, NULL), -EINVAL);
 
 	/* A buffer of another device handle is not this one's. */
-	assert_int_equal(aidrv_open_index(0, &dev2), 0);
+	assert_int_equal(aidrv_device_open_index(0, &dev2), 0);
 	buf_new(dev2, 4096, 0, &other);
-	aidrv_submit_init(&s, cs);
+	aidrv_submit_init(&s, sizeof(s));
+	s.cs = cs;
 	bo_arg = (struct aidrv_job_bo){ other.bo, DRM_AIACCEL_SUBMIT_BO_READ };
 	s.bos = &bo_arg;
 	s.bo_count = 1;
 	assert_int_equal(aidrv_job_submit(dev, &s, NULL), -EINVAL);
 	buf_free(&other);
-	aidrv_close(dev2);
+	aidrv_device_close(dev2);
 
 	/* The empty stream is an empty job. */
 	aidrv_cs_reset(cs);
-	aidrv_submit_init(&s, cs);
-	assert_int_equal(aidrv_run(dev, &s, JOB_TIMEOUT), 0);
+	aidrv_submit_init(&s, sizeof(s));
+	s.cs = cs;
+	assert_int_equal(aidrv_job_run(dev, &s, JOB_TIMEOUT), 0);
 
-	aidrv_cs_destroy(cs);
+	aidrv_cs_free(cs);
 	buf_free(&ro);
 }
 
@@ -616,7 +625,7 @@ static void test_upload_reuse(void **state)
 
 	bos[0] = (struct aidrv_job_bo){ a.bo, DRM_AIACCEL_SUBMIT_BO_READ };
 	bos[1] = (struct aidrv_job_bo){ b.bo, DRM_AIACCEL_SUBMIT_BO_WRITE };
-	aidrv_submit_init(&s, NULL);
+	aidrv_submit_init(&s, sizeof(s));
 	s.cs_bo = cs_bo;
 	s.cs_size = aidrv_cs_size(cs);
 	s.bos = bos;
@@ -637,7 +646,7 @@ static void test_upload_reuse(void **state)
 	assert_int_equal(aidrv_bo_wait(NULL, 0, 0, 0), -EINVAL);
 
 	aidrv_bo_free(cs_bo);
-	aidrv_cs_destroy(cs);
+	aidrv_cs_free(cs);
 	buf_free(&a);
 	buf_free(&b);
 }
@@ -658,7 +667,7 @@ static void test_stats(void **state)
 
 	(void)state;
 	/* A fresh handle: its own counters start at zero. */
-	assert_int_equal(aidrv_open_index(0, &dev), 0);
+	assert_int_equal(aidrv_device_open_index(0, &dev), 0);
 	buf_new(dev, 4096, 0, &in);
 	buf_new(dev, 4096, 0, &out);
 	op.input = in.va;
@@ -668,16 +677,17 @@ static void test_stats(void **state)
 	assert_int_equal(aidrv_cs_gemm(cs, &op), 0);
 	bos[0] = (struct aidrv_job_bo){ in.bo, DRM_AIACCEL_SUBMIT_BO_READ };
 	bos[1] = (struct aidrv_job_bo){ out.bo, DRM_AIACCEL_SUBMIT_BO_WRITE };
-	aidrv_submit_init(&s, cs);
+	aidrv_submit_init(&s, sizeof(s));
+	s.cs = cs;
 	s.bos = bos;
 	s.bo_count = 2;
 
-	assert_int_equal(aidrv_get_stats(dev, &before), 0);
+	assert_int_equal(aidrv_device_get_stats(dev, &before, sizeof(before)), 0);
 	assert_int_equal(before.file_jobs_submitted, 0);
 	assert_int_equal(before.file_mem_used, 8192);
-	assert_int_equal(aidrv_run(dev, &s, JOB_TIMEOUT), 0);
-	assert_int_equal(aidrv_run(dev, &s, JOB_TIMEOUT), 0);
-	assert_int_equal(aidrv_get_stats(dev, &after), 0);
+	assert_int_equal(aidrv_job_run(dev, &s, JOB_TIMEOUT), 0);
+	assert_int_equal(aidrv_job_run(dev, &s, JOB_TIMEOUT), 0);
+	assert_int_equal(aidrv_device_get_stats(dev, &after, sizeof(after)), 0);
 	assert_int_equal(after.file_jobs_submitted, 2);
 	assert_int_equal(after.file_jobs_completed, 2);
 	assert_int_equal(after.file_jobs_failed, 0);
@@ -685,12 +695,12 @@ static void test_stats(void **state)
 	assert_true(after.macs >= before.macs + 2 * 4 * 8 * 16);
 	assert_true(after.file_engine_cycles[0] + after.file_engine_cycles[1] +
 		    after.file_engine_cycles[2] + after.file_engine_cycles[3] > 0);
-	assert_int_equal(aidrv_get_stats(dev, NULL), -EINVAL);
+	assert_int_equal(aidrv_device_get_stats(dev, NULL, 0), -EINVAL);
 
-	aidrv_cs_destroy(cs);
+	aidrv_cs_free(cs);
 	buf_free(&in);
 	buf_free(&out);
-	aidrv_close(dev);
+	aidrv_device_close(dev);
 }
 
 /*
@@ -703,19 +713,19 @@ static void test_power(void **state)
 	struct drm_aiaccel_power p;
 	int64_t t0;
 
-	assert_int_equal(aidrv_power_get(dev, &p), 0);
+	assert_int_equal(aidrv_device_get_power(dev, &p, sizeof(p)), 0);
 	assert_int_equal(p.mode, DRM_AIACCEL_POWER_AUTO);
 	assert_true(p.clock_mhz > 0);
 
-	assert_int_equal(aidrv_power_set(dev, DRM_AIACCEL_POWER_PERFORMANCE), 0);
-	assert_int_equal(aidrv_power_get(dev, &p), 0);
+	assert_int_equal(aidrv_device_set_power(dev, DRM_AIACCEL_POWER_PERFORMANCE), 0);
+	assert_int_equal(aidrv_device_get_power(dev, &p, sizeof(p)), 0);
 	assert_int_equal(p.mode, DRM_AIACCEL_POWER_PERFORMANCE);
 	assert_int_equal(p.powered, 1);
 
-	assert_int_equal(aidrv_power_set(dev, DRM_AIACCEL_POWER_AUTO), 0);
+	assert_int_equal(aidrv_device_set_power(dev, DRM_AIACCEL_POWER_AUTO), 0);
 	t0 = aidrv_now_ns();
 	do {
-		assert_int_equal(aidrv_power_get(dev, &p), 0);
+		assert_int_equal(aidrv_device_get_power(dev, &p, sizeof(p)), 0);
 		if (!p.powered)
 			break;
 		usleep(20000);
@@ -724,8 +734,8 @@ static void test_power(void **state)
 	assert_int_equal(p.powered, 0);
 	assert_true(p.suspended_ns > 0);
 
-	assert_int_equal(aidrv_power_set(dev, 17), -EINVAL);
-	assert_int_equal(aidrv_power_get(dev, NULL), -EINVAL);
+	assert_int_equal(aidrv_device_set_power(dev, 17), -EINVAL);
+	assert_int_equal(aidrv_device_get_power(dev, NULL, 0), -EINVAL);
 }
 
 int main(void)
