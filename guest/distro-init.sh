@@ -123,6 +123,22 @@ hello() {
 	as_user /usr/local/bin/aidrv-hello "$d/digits.aimodel" "$d/digits-test.bin"
 }
 
+# The Python binding from its package: the demo network through it, equal
+# to the CPU reference, with the accuracy the demo records.
+python_binding() {
+	local d=/usr/share/aidrv-tools/demo
+	as_user python3 -c "
+import numpy as np
+from aiaccel import aidrv
+model = aidrv.Model.load('$d/digits.aimodel')
+data = aidrv.Dataset.load('$d/digits-test.bin')
+with aidrv.Device() as dev, aidrv.Inference(dev, model, 64) as inf:
+    out = inf.run(data.images)
+np.testing.assert_array_equal(out, model.run_cpu(data.images))
+print(f'{int((out.argmax(1) == data.labels).sum())}/{len(data.labels)} right, bit-exact')
+"
+}
+
 # The IGT tests: all of them as the user, then again as root those that
 # skipped.  The system-suspend subtest is left to the test kernel's
 # guest: this guest's root is on 9p, which does not survive a suspend.
@@ -178,6 +194,7 @@ check "a user outside render cannot open it" not_for_others
 check "aidrv-info (as $USER_NAME)" as_user aidrv-info
 check "the demo: digits network, bit-exact (as $USER_NAME)" demo
 check "aidrv-hello built with pkg-config (as $USER_NAME)" hello
+check "the Python binding runs the demo, bit-exact (as $USER_NAME)" python_binding
 check "IGT tests ran" igt
 check "kernel log: no WARN, BUG or oops" splats
 check "modprobe -r aiaccel aiaccel_sim" modprobe -r aiaccel aiaccel_sim

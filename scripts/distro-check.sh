@@ -8,7 +8,7 @@
 #  1. "make deb" builds them; lintian has nothing to say;
 #  2. in the Debian trixie root of scripts/distro-root.sh (an overlay on
 #     the cached tree, so every run starts from the same system), the
-#     commands of README.md's "Install on Debian": apt installs the four
+#     commands of README.md's "Install on Debian": apt installs the five
 #     packages, DKMS builds both modules against Debian's headers and
 #     installs (and signs) them, and the kernel's postinst hook installs
 #     them again (AUTOINSTALL); a program builds against libaidrv-dev
@@ -45,7 +45,7 @@ mkdir -p "$out/guest"
 : >"$checks"
 start=$(date +%s)
 version=$("$AIACCEL_TOP/scripts/version.sh")
-packages=(aiaccel-dkms libaidrv1 libaidrv-dev aidrv-tools)
+packages=(aiaccel-dkms libaidrv1 libaidrv-dev aidrv-tools python3-aiaccel)
 
 # check NAME CMD...: run CMD (output to steps.log) and record the result.
 check() {
@@ -112,8 +112,8 @@ debs=()
 for p in "${packages[@]}"; do
 	debs+=("$(ls "$BUILD_DIR"/deb/"${p}"_"$version"_*.deb 2>/dev/null || true)")
 done
-check "make deb: the four packages build" test "$deb_rc" -ne 1 -a -f "${debs[0]}" \
-	-a -f "${debs[1]}" -a -f "${debs[2]}" -a -f "${debs[3]}" || finish
+check "make deb: the five packages build" test "$deb_rc" -ne 1 -a -f "${debs[0]}" \
+	-a -f "${debs[1]}" -a -f "${debs[2]}" -a -f "${debs[3]}" -a -f "${debs[4]}" || finish
 check "lintian: no error or warning" test "$deb_rc" -eq 0
 cp "$BUILD_DIR/deb/lintian.txt" "$out/" 2>/dev/null || true
 # The IGT tests the guest runs, built as for the test kernel's guest.
@@ -202,7 +202,7 @@ log "distro: the guest ran for $(( $(date +%s) - guest_start ))s"
 rm -f "$root/sbin/aiaccel-distro-init" "$root/usr/local/bin/aidrv-hello"
 
 ## 4. Removed without a trace.
-check "dpkg -P removes the packages" in_root dpkg -P aidrv-tools libaidrv-dev libaidrv1 aiaccel-dkms
+check "dpkg -P removes the packages" in_root dpkg -P python3-aiaccel aidrv-tools libaidrv-dev libaidrv1 aiaccel-dkms
 check "dkms status: nothing left" in_root sh -c '[ -z "$(dkms status)" ]'
 list_files >"$out/files-after.txt"
 check "no file left behind" diff -u "$out/files-before.txt" "$out/files-after.txt"

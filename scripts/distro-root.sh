@@ -31,6 +31,9 @@ packages=(
 	libdrm2
 	libdrm-dev
 	pkgconf
+	# What python3-aiaccel depends on, there before the install so that
+	# the purge leaves the root as it found it.
+	python3-numpy
 )
 key=$(sha256sum "$0" | cut -c1-12)
 root=$AIACCEL_CACHE/distro-root-$key
