@@ -266,13 +266,14 @@ int igt_main()
 	igt_subtest("fdinfo-busy-grows") {
 		struct drm_aiaccel_stats st;
 		struct drm_aiaccel_event_job ev;
-		uint64_t busy0 = 0, busy1 = 0, busy2 = 0, cycles = 0;
+		uint64_t busy0 = 0, busy[3] = { 0 }, cycles = 0;
+		unsigned int seen = 0;
 		struct aiaccel_cs cs;
 		int i;
 
 		aiaccel_require_sim_hook(0, "clock_divider", 64);
 		aiaccel_cs_new(fd, 4096, &cs);
-		for (i = 0; i < 64; i++)
+		for (i = 0; i < 256; i++)
 			aiaccel_cs_emit(&cs, AIACCEL_OP_NOP, 0, sizeof(struct aiaccel_op_nop));
 		/* Engine 0 only, so one fdinfo key sees it all. */
 		fdinfo_value(fd, "drm-engine-compute0", &busy0);
@@ -286,15 +287,26 @@ int igt_main()
 			for (i = 0; i < 40; i++)
 				do_ioctl(fd, DRM_IOCTL_AIACCEL_SUBMIT, &args);
 		}
-		usleep(300000);
-		igt_assert(fdinfo_value(fd, "drm-engine-compute0", &busy1));
-		usleep(300000);
-		igt_assert(fdinfo_value(fd, "drm-engine-compute0", &busy2));
+		/*
+		 * Samples taken while jobs are still to run, however fast the
+		 * host runs them: three, each larger than the one before.
+		 */
+		for (i = 0; i < 200 && seen < 3; i++) {
+			uint64_t b = 0;
+
+			usleep(50000);
+			get_stats(fd, &st);
+			igt_assert(fdinfo_value(fd, "drm-engine-compute0", &b));
+			if (st.file_jobs_completed >= 40)
+				break;
+			if (b > (seen ? busy[seen - 1] : busy0))
+				busy[seen++] = b;
+		}
 		aiaccel_sim_hook(0, "clock_divider", 1);
 		for (i = 0; i < 40; i++)
 			igt_assert_eq(aiaccel_read_event(fd, &ev, 120 * SEC), 0);
-		igt_assert_f(busy1 > busy0 && busy2 > busy1,
-			     "busy %" PRIu64 " -> %" PRIu64 " -> %" PRIu64 "\n", busy0, busy1, busy2);
+		igt_assert_f(seen == 3, "busy %" PRIu64 " -> %" PRIu64 " -> %" PRIu64
+			     " -> %" PRIu64 " while the jobs ran\n", busy0, busy[0], busy[1], busy[2]);
 		get_stats(fd, &st);
 		igt_assert(fdinfo_value(fd, "drm-cycles-compute0", &cycles));
 		igt_assert_eq_u64(cycles, st.file_engine_cycles[0]);

@@ -474,11 +474,16 @@ static void drop_ipc_lock(void)
 static void check_limit(int fd)
 {
 	igt_fork(child, 1) {
-		struct rlimit lim = { .rlim_cur = 16 * PAGE, .rlim_max = RLIM_INFINITY };
 		struct drm_aiaccel_bo_create_userptr a, b;
 		uint8_t *p = map_anon(32 * PAGE);
+		struct rlimit lim;
 
 		drop_ipc_lock();
+		/* Lower the soft limit only: a user may not raise the hard one. */
+		igt_assert_eq(getrlimit(RLIMIT_MEMLOCK, &lim), 0);
+		igt_assert_f(lim.rlim_max >= 16 * PAGE, "RLIMIT_MEMLOCK's hard limit is %llu\n",
+			     (unsigned long long)lim.rlim_max);
+		lim.rlim_cur = 16 * PAGE;
 		igt_assert_eq(setrlimit(RLIMIT_MEMLOCK, &lim), 0);
 		assert_pinned(0);
 
