@@ -819,12 +819,14 @@ static void sched_hang_is_reset_and_banned(struct kunit *test)
 
 #define SLOW_COPY	(16 * 1024)
 #define SLOW_MAX_OPS	4096
+#define SLOW_MAX_DIVIDER	4096
 
 /*
  * A job that runs longer than the timeout but keeps retiring ops is not
  * hung.  The job is made long with many ops on an engine slowed down by
- * the model; how many ops it takes depends on the machine, so it doubles
- * until the timeout handler has looked at a running job at least once.
+ * the model; how long that takes depends on the machine, so it doubles
+ * the ops, then the model's clock divider, until the timeout handler has
+ * looked at a running job at least once.
  */
 static void sched_slow_job_is_not_hung(struct kunit *test)
 {
@@ -835,8 +837,8 @@ static void sched_slow_job_is_not_hung(struct kunit *test)
 	struct aiaccel_op_dma_copy *ops;
 	struct sched_bo cs, src, dst;
 	struct dma_fence *fence;
+	unsigned int n = 32, divider = 8, i;
 	bool looked = false;
-	unsigned int n, i;
 	ktime_t start;
 
 	sched_bo_new(test, t, file, SLOW_MAX_OPS * sizeof(*ops), &cs);
@@ -848,9 +850,8 @@ static void sched_slow_job_is_not_hung(struct kunit *test)
 		sched_dma_copy_op(&ops[i], src.va, dst.va, SLOW_COPY);
 	bos[0] = (struct drm_aiaccel_submit_bo){ src.handle, DRM_AIACCEL_SUBMIT_BO_READ };
 	bos[1] = (struct drm_aiaccel_submit_bo){ dst.handle, DRM_AIACCEL_SUBMIT_BO_WRITE };
-	atomic_set(&t->sim->hooks.clock_divider, 8);
 
-	for (n = 32; n <= SLOW_MAX_OPS && !looked; n *= 2) {
+	while (!looked && divider <= SLOW_MAX_DIVIDER) {
 		struct sched_job job = {
 			.cs = &cs, .cs_size = n * sizeof(*ops), .engine = 0,
 			.bos = bos, .bo_count = ARRAY_SIZE(bos),
@@ -858,13 +859,19 @@ static void sched_slow_job_is_not_hung(struct kunit *test)
 		/* Only the timeout handler moves it, to Q_PROGRESS. */
 		u32 last_progress = READ_ONCE(q->last_progress);
 
+		atomic_set(&t->sim->hooks.clock_divider, divider);
 		start = ktime_get();
 		KUNIT_ASSERT_EQ(test, sched_submit(test, t, file, &job, &fence), 0);
 		sched_wait(test, fence);
 		KUNIT_EXPECT_EQ_MSG(test, dma_fence_get_status(fence), 1, "%u ops", n);
 		looked = READ_ONCE(q->last_progress) != last_progress;
-		kunit_info(test, "%u ops: %lld ms%s\n", n, ktime_ms_delta(ktime_get(), start),
+		kunit_info(test, "%u ops, clock / %u: %lld ms%s\n", n, divider,
+			   ktime_ms_delta(ktime_get(), start),
 			   looked ? ", the timeout handler looked at it" : "");
+		if (n < SLOW_MAX_OPS)
+			n *= 2;
+		else
+			divider *= 2;
 	}
 	KUNIT_EXPECT_TRUE_MSG(test, looked, "no job ran into the timeout");
 	KUNIT_EXPECT_EQ(test, q->resets, 0);
