@@ -7,6 +7,9 @@
  *       VGEM_FENCE_SIGNAL, poll() on the buffer's dma-buf), mean us and
  *       ratio (goal <= 3x); and, as a yardstick, a token passed round
  *       three threads, the wake-ups a job's round trip cannot avoid here;
+ *       then the same job waited on through its out-syncobj and through its
+ *       completion event, taking turns job by job, each split at the
+ *       event's done_ns into SUBMIT-to-signal and signal-to-return;
  *   P2  NOP throughput with queue_depth jobs in flight against strictly
  *       sequential jobs, jobs/s and ratio (goal >= 5x);
  *   P3  the same round trip for a job that finds the device runtime-
@@ -226,6 +229,101 @@ static double p1_aiaccel_event(struct ctx *c, int n)
 	return (now_us() - t0) / n;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The @pct-th percentile of @n figures, nearest rank (sorts them). */
+static double percentile(double *t, int n, int pct)
+{
+	qsort(t, n, sizeof(t[0]), cmp_double);
+	return t[(n - 1) * pct / 100];
+}
+
+static double median(double *t, int n)
+{
+	return percentile(t, n, 50);
+}
+
+/*
+ * P1 split: where a round trip's time goes, for both ways of waiting.
+ * Every job asks for an event and signals an out-syncobj, so the kernel
+ * does the same work whichever way the caller waits; the two ways take
+ * turns, job by job, so they see the same load.  The event's done_ns is
+ * when the job's finished fence signalled (CLOCK_MONOTONIC, like
+ * now_us()): before it, SUBMIT, the scheduler and the engine; after it,
+ * the wake-up of the waiter and its return to userspace.
+ */
+struct p1_split {
+	/* [way][0] median, [way][1] 99th percentile, [way][2] mean, in us */
+	double to_done[2][3];
+	double to_return[2][3];
+	double total[2][3];
+};
+
+/* Median, 99th percentile and mean of @n figures (sorts them). */
+static void p1_split_stats(double *t, int n, double out[3])
+{
+	double sum = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		sum += t[i];
+	out[1] = percentile(t, n, 99);
+	out[0] = median(t, n);
+	out[2] = sum / n;
+}
+
+static void p1_split(struct ctx *c, int n, struct p1_split *out)
+{
+	double *td[2], *tr[2], *tt[2];
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	struct drm_aiaccel_event_job ev;
+	uint32_t s;
+	int i, way;
+
+	for (way = 0; way < 2; way++) {
+		td[way] = calloc(n, sizeof(double));
+		tr[way] = calloc(n, sizeof(double));
+		tt[way] = calloc(n, sizeof(double));
+		if (!td[way] || !tr[way] || !tt[way])
+			die("calloc");
+	}
+	if (drmSyncobjCreate(c->fd, 0, &s))
+		die("syncobj create");
+	for (i = 0; i < 2 * n; i++) {
+		double t0, t1;
+
+		way = i & 1;
+		t0 = now_us();
+		if (submit(c, 0, NULL, 0, s, 0, DRM_AIACCEL_SUBMIT_EVENT))
+			die("SUBMIT");
+		if (way == 0)
+			wait_syncobj(c->fd, s, 0);
+		else if (poll(&pfd, 1, -1) != 1)
+			die("poll");
+		t1 = now_us();
+		/* After the syncobj wait the event is there already. */
+		if (read(c->fd, &ev, sizeof(ev)) != sizeof(ev) || ev.status)
+			die("read event");
+		td[way][i / 2] = ev.done_ns / 1e3 - t0;
+		tr[way][i / 2] = t1 - ev.done_ns / 1e3;
+		tt[way][i / 2] = t1 - t0;
+	}
+	drmSyncobjDestroy(c->fd, s);
+	for (way = 0; way < 2; way++) {
+		p1_split_stats(td[way], n, out->to_done[way]);
+		p1_split_stats(tr[way], n, out->to_return[way]);
+		p1_split_stats(tt[way], n, out->total[way]);
+		free(td[way]);
+		free(tr[way]);
+		free(tt[way]);
+	}
+}
+
 /* P1: vgem's minimal fence round trip; < 0 if vgem is not there. */
 static double p1_vgem(int n)
 {
@@ -433,19 +531,6 @@ static void p5_cost(struct ctx *c, const struct drm_aiaccel_submit_bo *bos, uint
 	*min = best;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *t, int n)
-{
-	qsort(t, n, sizeof(t[0]), cmp_double);
-	return t[n / 2];
-}
-
 /*
  * P1 and P2 run their variants in turn, ROUNDS times, and report medians:
  * wake-up latencies under TCG swing with the host's load, and a round of
@@ -456,6 +541,7 @@ static double median(double *t, int n)
 static void run_p1(struct ctx *c, int n)
 {
 	double p1[ROUNDS], p1e[ROUNDS], p1v[ROUNDS], p1r[ROUNDS], s, e, v, y;
+	struct p1_split split;
 	int r;
 
 	for (r = 0; r < ROUNDS; r++) {
@@ -482,6 +568,29 @@ static void run_p1(struct ctx *c, int n)
 	printf("  %-52s %10.1f us\n", "yardstick: a token round three threads (3 wake-ups)", y);
 	printf("  %-52s %10.2fx\n", "ratio aiaccel / yardstick", s / y);
 	printf("  result p1_syncobj_us=%.1f p1_event_us=%.1f p1_relay_us=%.1f\n", s, e, y);
+
+	p1_split(c, ROUNDS * n, &split);
+	printf("\nP1 split: the same job (event + out-syncobj), the two waits taking turns,\n"
+	       "  %d jobs each; median / 99th percentile / mean, us\n", ROUNDS * n);
+	printf("  %-28s %-26s %-26s %s\n", "", "SUBMIT to signal", "signal to return",
+	       "round trip");
+	for (r = 0; r < 2; r++)
+		printf("  %-28s %7.1f %8.1f %8.1f  %7.1f %8.1f %8.1f  %7.1f %8.1f %8.1f\n",
+		       r ? "poll() and read() the event" : "wait on the out-syncobj",
+		       split.to_done[r][0], split.to_done[r][1], split.to_done[r][2],
+		       split.to_return[r][0], split.to_return[r][1], split.to_return[r][2],
+		       split.total[r][0], split.total[r][1], split.total[r][2]);
+	printf("  %-28s", "ratio syncobj / event");
+	printf(" %6.2fx %8s %7.2fx ", split.to_done[0][0] / split.to_done[1][0], "",
+	       split.to_done[0][2] / split.to_done[1][2]);
+	printf(" %6.2fx %8s %7.2fx ", split.to_return[0][0] / split.to_return[1][0], "",
+	       split.to_return[0][2] / split.to_return[1][2]);
+	printf(" %6.2fx %8s %7.2fx\n", split.total[0][0] / split.total[1][0], "",
+	       split.total[0][2] / split.total[1][2]);
+	printf("  result p1_split_syncobj_median_us=%.1f p1_split_event_median_us=%.1f "
+	       "p1_split_ratio_median=%.2f p1_split_ratio_mean=%.2f\n",
+	       split.total[0][0], split.total[1][0], split.total[0][0] / split.total[1][0],
+	       split.total[0][2] / split.total[1][2]);
 }
 
 static void run_p2(struct ctx *c, int n)
