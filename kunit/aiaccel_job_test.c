@@ -10,7 +10,7 @@
 
 #include <drm/aiaccel_accel.h>
 
-#include "aiaccel_job.h"
+#include "aiaccel_queue.h"
 
 static void seqno_extend_simple(struct kunit *test)
 {

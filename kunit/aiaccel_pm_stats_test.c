@@ -9,8 +9,9 @@
 
 #include <drm/aiaccel_accel.h>
 
-#include "aiaccel_job.h"
 #include "aiaccel_pm.h"
+#include "aiaccel_queue.h"
+#include "aiaccel_stats.h"
 
 static void pm_modes_map_to_clock_levels(struct kunit *test)
 {

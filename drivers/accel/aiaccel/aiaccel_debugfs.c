@@ -15,6 +15,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 
+#include "aiaccel_ctx.h"
 #include "aiaccel_debugfs.h"
 #include "aiaccel_drv.h"
 #include "aiaccel_gem.h"

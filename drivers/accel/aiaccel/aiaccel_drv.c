@@ -27,9 +27,11 @@
 
 #include <kunit/visibility.h>
 
+#include "aiaccel_ctx.h"
 #include "aiaccel_debugfs.h"
 #include "aiaccel_drv.h"
 #include "aiaccel_gem.h"
+#include "aiaccel_job.h"
 #include "aiaccel_mmu.h"
 #include "aiaccel_pm.h"
 #include "aiaccel_regs.h"

@@ -14,7 +14,8 @@
 #include <drm/drm_print.h>
 
 #include "aiaccel_hw.h"
-#include "aiaccel_job.h"
+#include "aiaccel_queue.h"
+#include "aiaccel_stats.h"
 
 struct aiaccel_ctx;
 struct aiaccel_vm;

@@ -2,7 +2,8 @@
 /*
  * aiaccel: what the device and each file have done: GET_STATS and fdinfo.
  *
- * Job counts and busy time are kept by aiaccel_job.c as jobs complete;
+ * Job counts and busy time are kept as jobs complete (aiaccel_queue.c,
+ * aiaccel_job.c);
  * MACs and bytes come from the device's performance counters (always-on
  * domain, readable while the device is powered off).  fdinfo follows
  * Documentation/gpu/drm-usage-stats.rst: one engine key per compute engine
@@ -17,9 +18,29 @@
 #include <drm/drm_print.h>
 #include <drm/aiaccel_accel.h>
 
+#include <kunit/visibility.h>
+
+#include "aiaccel_ctx.h"
 #include "aiaccel_drv.h"
 #include "aiaccel_pm.h"
 #include "aiaccel_stats.h"
+
+/**
+ * aiaccel_stats_count_outcome() - Count a finished job.
+ * @stats: Counters to move.
+ * @status: The job's finished-fence error: 0, -ETIMEDOUT, or another errno.
+ */
+void aiaccel_stats_count_outcome(struct aiaccel_stats *stats, int status)
+{
+	if (!status) {
+		atomic64_inc(&stats->jobs_completed);
+		return;
+	}
+	atomic64_inc(&stats->jobs_failed);
+	if (status == -ETIMEDOUT)
+		atomic64_inc(&stats->jobs_timed_out);
+}
+EXPORT_SYMBOL_IF_KUNIT(aiaccel_stats_count_outcome);
 
 static void copy_counters(const struct aiaccel_stats *s, u64 *submitted, u64 *completed,
 			  u64 *failed, u64 *timed_out, u64 *busy_ns, u64 *cycles)
