@@ -353,7 +353,9 @@ static void test_job_error(void **state)
  * run gives up at its deadline with -ETIME, and the executor is freed
  * while that job still runs.  The file's buffers are gone at once; the
  * device's memory comes back to what it was once the driver has reset
- * the engine and failed the job.  (valgrind checks the host side.)  On a
+ * the engine and failed the job.  The device's count is device-wide:
+ * buffers of earlier tests' jobs may still be on their way out when it is
+ * first read, so it may end lower, never higher.  (valgrind checks the host side.)  On a
  * device handle of its own: a hang bans the file.
  */
 static void test_free_midway(void **state)
@@ -369,7 +371,6 @@ static void test_free_midway(void **state)
 	assert_int_equal(aidrv_inference_create(dev, f->model, 8, 0, &inf), 0);
 	assert_int_equal(aidrv_device_get_stats(dev, &st, sizeof(st)), 0);
 	assert_true(st.file_mem_used > st0.file_mem_used);
-	assert_true(st.mem_used > st0.mem_used);
 
 	arm_hook("hang_next_job");
 	t0 = aidrv_now_ns();
@@ -381,11 +382,11 @@ static void test_free_midway(void **state)
 	assert_int_equal(aidrv_device_get_stats(dev, &st, sizeof(st)), 0);
 	assert_int_equal(st.file_mem_used, st0.file_mem_used);
 	t0 = aidrv_now_ns();
-	while (st.mem_used != st0.mem_used && aidrv_now_ns() - t0 < 60 * SEC) {
+	while (st.mem_used > st0.mem_used && aidrv_now_ns() - t0 < 60 * SEC) {
 		usleep(50000);
 		assert_int_equal(aidrv_device_get_stats(dev, &st, sizeof(st)), 0);
 	}
-	assert_int_equal(st.mem_used, st0.mem_used);
+	assert_true(st.mem_used <= st0.mem_used);
 	assert_true(st.file_jobs_timed_out > st0.file_jobs_timed_out);
 	aidrv_device_close(dev);
 }
