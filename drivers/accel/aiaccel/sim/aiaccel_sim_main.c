@@ -21,6 +21,7 @@
 #include <linux/platform_device.h>
 #include <linux/regmap.h>
 #include <linux/sizes.h>
+#include <linux/smp.h>
 
 #include <kunit/visibility.h>
 
@@ -56,6 +57,8 @@ MODULE_PARM_DESC(max_clock_mhz, "Engine clock at the top level in MHz (default 1
  * @sim: The chip.
  * @pdev: The "aiaccel-sim" platform device.
  * @irq: Linux interrupt number of the chip's interrupt line.
+ * @irq_cpu: The CPU the interrupt line is routed to.
+ * @irq_csd: Raises @irq on @irq_cpu.
  * @child: The "aiaccel" device the driver binds to.
  * @debugfs: The instance's test hooks.
  */
@@ -63,6 +66,8 @@ struct aiaccel_sim_device {
 	struct aiaccel_sim sim;
 	struct platform_device *pdev;
 	unsigned int irq;
+	int irq_cpu;
+	call_single_data_t irq_csd;
 	struct platform_device *child;
 	struct dentry *debugfs;
 };
@@ -85,11 +90,43 @@ static const struct regmap_config aiaccel_sim_regmap_config = {
 	.cache_type = REGCACHE_NONE,
 };
 
+static void aiaccel_sim_deliver_irq(void *info)
+{
+	struct aiaccel_sim_device *sdev = info;
+
+	irq_set_irqchip_state(sdev->irq, IRQCHIP_STATE_PENDING, true);
+}
+
+static void aiaccel_sim_nop(void *info)
+{
+}
+
+/*
+ * The chip raises its line (an edge) when a cause becomes pending and
+ * unmasked.  irq_sim runs the handler from an irq_work on the CPU that
+ * raised the line, through handle_simple_irq(), which drops an interrupt
+ * that comes while the handler still runs on another CPU.  The engines
+ * raise it from their own CPUs: one finishing a job just as the driver's
+ * handler unmasks on its way out would lose its interrupt, and the jobs
+ * behind it would wait for the scheduler's timeout.  As an interrupt
+ * controller routes a line to one CPU, which takes an edge that comes
+ * during the handler once the handler is done, raise it on one CPU.  A
+ * raise while one is on its way there is the same edge (-EBUSY).
+ */
 static void aiaccel_sim_raise_irq(void *ctx)
 {
 	struct aiaccel_sim_device *sdev = ctx;
 
-	irq_set_irqchip_state(sdev->irq, IRQCHIP_STATE_PENDING, true);
+	/* That CPU went offline: not modelled, the line goes where it is raised. */
+	if (smp_call_function_single_async(sdev->irq_cpu, &sdev->irq_csd) == -ENXIO)
+		aiaccel_sim_deliver_irq(sdev);
+}
+
+/* After raise_irq is cleared: wait for an interrupt on its way. */
+static void aiaccel_sim_irq_sync(struct aiaccel_sim_device *sdev)
+{
+	/* Calls run in order: this one returns once the one queued before has run. */
+	smp_call_function_single(sdev->irq_cpu, aiaccel_sim_nop, NULL, true);
 }
 
 static void aiaccel_sim_dispose_irq(void *data)
@@ -181,6 +218,8 @@ static int aiaccel_sim_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
+	sdev->irq_cpu = cpumask_first(cpu_online_mask);
+	INIT_CSD(&sdev->irq_csd, aiaccel_sim_deliver_irq, sdev);
 	scoped_guard(spinlock_irqsave, &sdev->sim.lock) {
 		sdev->sim.raise_irq = aiaccel_sim_raise_irq;
 		sdev->sim.irq_ctx = sdev;
@@ -190,6 +229,9 @@ static int aiaccel_sim_probe(struct platform_device *pdev)
 	sdev->child = aiaccel_sim_child(sdev);
 	if (IS_ERR(sdev->child)) {
 		debugfs_remove_recursive(sdev->debugfs);
+		scoped_guard(spinlock_irqsave, &sdev->sim.lock)
+			sdev->sim.raise_irq = NULL;
+		aiaccel_sim_irq_sync(sdev);
 		return dev_err_probe(dev, PTR_ERR(sdev->child),
 				     "cannot create the accelerator device\n");
 	}
@@ -209,6 +251,7 @@ static void aiaccel_sim_remove(struct platform_device *pdev)
 	aiaccel_sim_teardown(sdev);
 	scoped_guard(spinlock_irqsave, &sdev->sim.lock)
 		sdev->sim.raise_irq = NULL;
+	aiaccel_sim_irq_sync(sdev);
 }
 
 #if IS_ENABLED(CONFIG_KUNIT)
