@@ -27,7 +27,9 @@ stamp "demo: Fashion-MNIST network on the accelerator"
 echo "(trained and quantised by PyTorch, exported to ONNX, imported by"
 echo " aidrv-compile: demo/train_fashion.py; agreement counts the images whose"
 echo " class equals the one PyTorch's own int8 model gives)"
-if ! "$BUILD/libaidrv/aidrv-run" --check --batch 64 \
+# 10,000 images: about a minute of an idle host's CPU under TCG, more on
+# a busy one; aidrv-run's default 60 s deadline is for interactive use.
+if ! "$BUILD/libaidrv/aidrv-run" --check --batch 64 --timeout 900 \
 	--agree "$AIACCEL/demo/fashion-torch.bin" \
 	--expected "$AIACCEL/demo/fashion.expected" \
 	"$AIACCEL/demo/fashion.aimodel" "$BUILD/demo/fashion-test.bin"; then
