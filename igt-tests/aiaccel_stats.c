@@ -149,6 +149,51 @@ static void known_workload(int fd, uint32_t m, uint32_t n, uint32_t k, int nops)
 	aiaccel_buf_free(fd, &in);
 }
 
+/*
+ * Jobs one at a time, alternately valid and failing, each polled for
+ * through its out-syncobj without sleeping, then GET_STATS at once: the
+ * job must be counted already, as struct drm_aiaccel_stats promises.  A
+ * poll can find the fence signalled while the CPU that signals it is still
+ * running the fence's callbacks: a driver counting jobs in a callback on
+ * that fence is caught there (aiaccel_soak found it), often once
+ * aiaccel_slow_fence_signal_begin() widens that window.
+ */
+static void counted_when_signalled(unsigned int jobs)
+{
+	int fd = aiaccel_open(0);
+	uint32_t s = aiaccel_syncobj(fd);
+	struct drm_aiaccel_stats a, b;
+	struct aiaccel_cs ok, bad;
+	unsigned int i;
+
+	aiaccel_cs_new(fd, 4096, &ok);
+	aiaccel_cs_emit(&ok, AIACCEL_OP_NOP, 0, sizeof(struct aiaccel_op_nop));
+	aiaccel_cs_new(fd, 4096, &bad);
+	aiaccel_cs_emit(&bad, 0x7f, 0, 8);	/* an unknown opcode: -EINVAL */
+	get_stats(fd, &a);
+	for (i = 0; i < jobs; i++) {
+		struct drm_aiaccel_sync out = aiaccel_sync(s, 0, 0);
+		int64_t end = aiaccel_deadline(30 * SEC);
+
+		igt_assert_eq(aiaccel_submit(fd, i % 2 ? &bad : &ok, NULL, 0, NULL, 0, &out, 1,
+					     0, 0), 0);
+		while (!aiaccel_syncobj_signaled(fd, s, 0))
+			igt_assert_f(aiaccel_deadline(0) < end, "job %u did not complete\n", i);
+		get_stats(fd, &b);
+		igt_assert_f(b.file_jobs_completed - a.file_jobs_completed == i / 2 + 1 &&
+			     b.file_jobs_failed - a.file_jobs_failed == (i + 1) / 2,
+			     "job %u: its out-syncobj is signalled; the file counts %llu completed "
+			     "and %llu failed, expected %u and %u\n", i,
+			     (unsigned long long)(b.file_jobs_completed - a.file_jobs_completed),
+			     (unsigned long long)(b.file_jobs_failed - a.file_jobs_failed),
+			     i / 2 + 1, (i + 1) / 2);
+	}
+	aiaccel_buf_free(fd, &ok.buf);
+	aiaccel_buf_free(fd, &bad.buf);
+	drmSyncobjDestroy(fd, s);
+	close(fd);
+}
+
 static uint64_t div_up(uint64_t a, uint64_t b)
 {
 	return (a + b - 1) / b;
@@ -205,6 +250,16 @@ int igt_main()
 		igt_assert_eq_u64(b.jobs_failed - a.jobs_failed, 1);
 		igt_assert_eq_u64(b.file_jobs_completed, a.file_jobs_completed);
 		aiaccel_buf_free(fd, &cs.buf);
+	}
+
+	igt_describe("A job whose out-syncobj reads signalled is counted in GET_STATS "
+		     "already, completed or failed (two processes polling; every fence "
+		     "made slow to run its callbacks once signalled).");
+	igt_subtest("counted-when-signalled") {
+		bool slow = aiaccel_slow_fence_signal_begin();
+
+		counted_when_signalled(1000);
+		aiaccel_slow_fence_signal_end(slow);
 	}
 
 	igt_describe("Memory counters follow allocations, per file and device-wide.");

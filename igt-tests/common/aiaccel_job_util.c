@@ -11,6 +11,7 @@
 
 #include "igt.h"
 #include "aiaccel_job_util.h"
+#include "aiaccel_test.h"
 
 void aiaccel_buf_new(int fd, uint64_t size, uint32_t flags, struct aiaccel_buf *buf)
 {
@@ -243,4 +244,28 @@ void aiaccel_rng_fill(struct aiaccel_rng *rng, void *p, size_t n)
 
 	for (i = 0; i < n; i++)
 		b[i] = aiaccel_rng_u32(rng) >> 24;
+}
+
+#define FENCE_SIGNALED_TRIGGER "/sys/kernel/tracing/events/dma_fence/dma_fence_signaled/trigger"
+
+static void slow_fence_signal_off(int sig)
+{
+	(void)sig;
+	aiaccel_file_write(FENCE_SIGNALED_TRIGGER, "!stacktrace");
+}
+
+bool aiaccel_slow_fence_signal_begin(void)
+{
+	if (aiaccel_file_write(FENCE_SIGNALED_TRIGGER, "stacktrace")) {
+		igt_info("no tracefs trigger: fences signal at their own speed\n");
+		return false;
+	}
+	igt_install_exit_handler(slow_fence_signal_off);
+	return true;
+}
+
+void aiaccel_slow_fence_signal_end(bool slow)
+{
+	if (slow)
+		slow_fence_signal_off(0);
 }

@@ -79,6 +79,17 @@ static inline struct drm_aiaccel_sync aiaccel_sync(uint32_t handle, uint32_t fla
 	return (struct drm_aiaccel_sync){ .handle = handle, .flags = flags, .point = point };
 }
 
+/*
+ * Make every fence signal slowly between the moment it reads signalled and
+ * its callbacks (a stacktrace trigger on the dma_fence_signaled trace
+ * event, which fires there), so that races with that window, rare
+ * otherwise, show up.  False if the trigger cannot be set (no tracefs, not
+ * root).  aiaccel_slow_fence_signal_end() takes it off, and so does the
+ * test's exit.
+ */
+bool aiaccel_slow_fence_signal_begin(void);
+void aiaccel_slow_fence_signal_end(bool slow);
+
 /* Create a command stream holding one DMA_COPY of @size bytes. */
 void aiaccel_cs_copy(int fd, struct aiaccel_cs *cs, uint64_t src, uint64_t dst, uint64_t size);
 

@@ -35,6 +35,22 @@ u64 aiaccel_ctx_busy_ns(struct aiaccel_ctx *ctx, unsigned int engine)
 }
 
 /**
+ * aiaccel_ctx_count_outcome() - Count a finished job of a context, on the
+ * device and on the context.
+ * @ctx: The context.
+ * @status: The job's finished-fence error.
+ *
+ * Called before the job's finished fence signals: a waiter may return as
+ * soon as that fence reads signalled, before the fence's callbacks have
+ * run, and must find the job counted (struct drm_aiaccel_stats).
+ */
+void aiaccel_ctx_count_outcome(struct aiaccel_ctx *ctx, int status)
+{
+	aiaccel_stats_count_outcome(&ctx->adev->stats, status);
+	aiaccel_stats_count_outcome(&ctx->stats, status);
+}
+
+/**
  * aiaccel_ctx_create() - Create the scheduling context of a new file.
  * @adev: The device.
  * @vm: The file's address space; the context takes a reference.

@@ -48,5 +48,6 @@ void aiaccel_ctx_close(struct aiaccel_ctx *ctx);
 struct drm_sched_entity *aiaccel_ctx_entity(struct aiaccel_ctx *ctx,
 					    enum drm_sched_priority prio, u32 engine);
 u64 aiaccel_ctx_busy_ns(struct aiaccel_ctx *ctx, unsigned int engine);
+void aiaccel_ctx_count_outcome(struct aiaccel_ctx *ctx, int status);
 
 #endif /* __AIACCEL_CTX_H__ */

@@ -89,6 +89,12 @@ void aiaccel_job_free(struct drm_sched_job *sched_job)
 	/* Before the release, which may keep the job in quarantine. */
 	struct aiaccel_ctx *ctx = job->ctx;
 
+	/*
+	 * Never run: its entity was killed with its file, and nobody waits
+	 * for it through that file.
+	 */
+	if (!job->ran)
+		aiaccel_ctx_count_outcome(ctx, sched_job->s_fence->finished.error);
 	drm_sched_job_cleanup(sched_job);
 	aiaccel_job_release(job);
 	aiaccel_ctx_put(ctx);
@@ -173,7 +179,7 @@ static void put_out_syncs(struct aiaccel_out_sync *outs, u32 count)
 	kvfree(outs);
 }
 
-/* The job's finished fence signalled: count it, send its event. */
+/* The job's finished fence signalled: send its event. */
 static void aiaccel_done_cb(struct dma_fence *fence, struct dma_fence_cb *cb)
 {
 	struct aiaccel_job *job = container_of(cb, struct aiaccel_job, done_cb);
@@ -182,8 +188,6 @@ static void aiaccel_done_cb(struct dma_fence *fence, struct dma_fence_cb *cb)
 	ktime_t now;
 	unsigned long flags;
 
-	aiaccel_stats_count_outcome(&job->ctx->adev->stats, fence->error);
-	aiaccel_stats_count_outcome(&job->ctx->stats, fence->error);
 	if (!e)
 		return;
 	job->event = NULL;

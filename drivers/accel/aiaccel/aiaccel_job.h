@@ -31,9 +31,11 @@ struct drm_file;
  * @mappings: Mappings of the buffers it uses, referenced.
  * @nr_mappings: Entries in @mappings.
  * @engine: Engine that ran it, ~0 until run.
- * @done_cb: On the finished fence: counts the job, sends @event.  The
- *	scheduler frees a job only after its finished fence has signalled,
- *	so the job outlives its callback.
+ * @ran: run_job was called: the job's outcome is counted there or where its
+ *	hardware fence signals; else (its entity was killed) when it is freed.
+ * @done_cb: On the finished fence: sends @event.  The scheduler frees a
+ *	job only after its finished fence has signalled, so the job outlives
+ *	its callback.
  * @event: Completion event if asked for, NULL otherwise; DRM's once sent.
  * @quarantine_link: In adev->quarantine once freed, if an engine may
  *	still be using its buffers.
@@ -51,6 +53,7 @@ struct aiaccel_job {
 	struct aiaccel_mapping **mappings;
 	unsigned int nr_mappings;
 	u32 engine;
+	bool ran;
 	struct dma_fence_cb done_cb;
 	struct aiaccel_event *event;
 	struct list_head quarantine_link;

@@ -150,6 +150,8 @@ static void queue_fence_done(struct aiaccel_queue *q, struct aiaccel_fence *f, i
 
 	if (error)
 		dma_fence_set_error(&f->base, error);
+	/* The scheduler signals the finished fence with this fence's error. */
+	aiaccel_ctx_count_outcome(f->ctx, f->base.error);
 	dma_fence_signal(&f->base);
 	dma_fence_put(&f->base);
 	/* The job's hold on the power, taken in run_job. */
@@ -238,16 +240,20 @@ static struct dma_fence *aiaccel_run_job(struct drm_sched_job *sched_job)
 	int error = sched_job->s_fence->finished.error;
 	int idx;
 
+	/* Counted here if it fails now, else when its hardware fence signals. */
+	job->ran = true;
 	/* Cancelled (guilty context) or the device is gone: do not run. */
 	if (error)
-		return ERR_PTR(error);
-	if (!drm_dev_enter(&q->adev->drm, &idx))
-		return ERR_PTR(-ENODEV);
+		goto err_count;
+	if (!drm_dev_enter(&q->adev->drm, &idx)) {
+		error = -ENODEV;
+		goto err_count;
+	}
 	/* Held until the hardware fence signals. */
 	error = aiaccel_pm_get(q->adev);
 	if (error) {
 		drm_dev_exit(idx);
-		return ERR_PTR(error);
+		goto err_count;
 	}
 
 	scoped_guard(spinlock_irqsave, &q->lock) {
@@ -288,11 +294,16 @@ static struct dma_fence *aiaccel_run_job(struct drm_sched_job *sched_job)
 	drm_dev_exit(idx);
 	if (error) {
 		aiaccel_pm_put(q->adev);
-		return ERR_PTR(error);
+		goto err_count;
 	}
 
 	/* One reference for the scheduler. */
 	return dma_fence_get(&f->base);
+
+err_count:
+	/* The scheduler signals the finished fence with @error on return. */
+	aiaccel_ctx_count_outcome(job->ctx, error);
+	return ERR_PTR(error);
 }
 
 /* Program a freshly reset (or powered-up) queue with the ring from @head. */
