@@ -9,7 +9,9 @@
  * complete (and the scheduler free them) while their SUBMIT ioctl is still
  * returning: a driver that touches a job after pushing it to the scheduler
  * reads freed memory there, KASAN reports it and the kernel-log gate fails
- * the run.
+ * the run.  jobs-freed-while-signalled runs enough of them that the
+ * scheduler frees jobs while their finished fences' callbacks still run
+ * (aiaccel_soak found that one).
  *
  * The device is rebound with queue_depth=16 for these tests (and with the
  * value it had afterwards), so that 4 x queue_depth jobs stay few enough for a
@@ -352,6 +354,20 @@ int igt_main()
 			igt_fork(child, 2)
 				flood(100, 16);
 			igt_waitchildren();
+		}
+
+		igt_describe("Short jobs with events from two processes, 64 in flight, every "
+			     "fence made slow to run its callbacks once signalled: the "
+			     "scheduler's free worker frees jobs whose finished fences read "
+			     "signalled while those fences' callbacks still run; nothing of a "
+			     "job may be in them (KASAN).");
+		igt_subtest("jobs-freed-while-signalled") {
+			bool slow = aiaccel_slow_fence_signal_begin();
+
+			igt_fork(child, 2)
+				flood(slow ? 1000 : 2000, 64);
+			igt_waitchildren();
+			aiaccel_slow_fence_signal_end(slow);
 		}
 
 		igt_describe("One job listing DRM_AIACCEL_MAX_SUBMIT_BOS distinct buffers runs, "

@@ -34,10 +34,16 @@
  * struct aiaccel_event - A completion event, for jobs that ask for one.
  * @base: DRM's pending event; first, so DRM can free the whole struct.
  * @event: What read() returns.
+ * @done_cb: On the job's finished fence: sends the event.  It is the
+ *	event's, not the job's: the scheduler may free the job as soon as
+ *	that fence reads signalled, before its callbacks have run.
+ * @drm: The device, to send it.
  */
 struct aiaccel_event {
 	struct drm_pending_event base;
 	struct drm_aiaccel_event_job event;
+	struct dma_fence_cb done_cb;
+	struct drm_device *drm;
 };
 
 static void aiaccel_job_release(struct aiaccel_job *job)
@@ -77,6 +83,18 @@ void aiaccel_quarantine_release(struct aiaccel_device *adev)
 		job->hw_fence->quarantine = false;
 		aiaccel_job_release(job);
 	}
+}
+
+/**
+ * aiaccel_job_set_engine() - Tell the job's completion event, if any,
+ * which engine runs it.
+ * @job: The job, in run_job: its event is not sent before run_job returns.
+ * @engine: The engine.
+ */
+void aiaccel_job_set_engine(struct aiaccel_job *job, unsigned int engine)
+{
+	if (job->event)
+		job->event->event.engine = engine;
 }
 
 /**
@@ -179,21 +197,15 @@ static void put_out_syncs(struct aiaccel_out_sync *outs, u32 count)
 	kvfree(outs);
 }
 
-/* The job's finished fence signalled: send its event. */
-static void aiaccel_done_cb(struct dma_fence *fence, struct dma_fence_cb *cb)
+/* A job's finished fence signalled: send its event. */
+static void aiaccel_event_done_cb(struct dma_fence *fence, struct dma_fence_cb *cb)
 {
-	struct aiaccel_job *job = container_of(cb, struct aiaccel_job, done_cb);
-	struct aiaccel_event *e = job->event;
-	struct drm_device *drm = &job->ctx->adev->drm;
-	ktime_t now;
+	struct aiaccel_event *e = container_of(cb, struct aiaccel_event, done_cb);
+	struct drm_device *drm = e->drm;
+	ktime_t now = ktime_get();
 	unsigned long flags;
 
-	if (!e)
-		return;
-	job->event = NULL;
-	now = ktime_get();
 	e->event.status = fence->error;
-	e->event.engine = READ_ONCE(job->engine);
 	e->event.done_ns = ktime_to_ns(now);
 	/* Frees the event instead if the file has been closed meanwhile. */
 	spin_lock_irqsave(&drm->event_lock, flags);
@@ -408,8 +420,10 @@ static int submit_event(struct drm_device *drm, struct drm_file *file,
 	e = kzalloc_obj(*e);
 	if (!e)
 		return -ENOMEM;
+	e->drm = drm;
 	e->event.base.type = DRM_AIACCEL_EVENT_JOB_DONE;
 	e->event.base.length = sizeof(e->event);
+	e->event.engine = ~0U;
 	e->event.user_data = args->event_data;
 	e->event.submit_ns = ktime_get_ns();
 	ret = drm_event_reserve_init(drm, file, &e->base, &e->event.base);
@@ -476,7 +490,6 @@ static struct aiaccel_job *submit_job_alloc(struct drm_file *file)
 		return ERR_PTR(-ENOMEM);
 	}
 	INIT_LIST_HEAD(&job->hw_fence->link);
-	job->engine = ~0U;
 	job->client_id = file->client_id;
 	job->pid = task_tgid_nr(current);
 	get_task_comm(job->comm, current);
@@ -550,8 +563,11 @@ static int submit_push(struct aiaccel_job *job, struct drm_gem_object **objs,
 				   bos[i].flags & DRM_AIACCEL_SUBMIT_BO_WRITE ?
 				   DMA_RESV_USAGE_WRITE : DMA_RESV_USAGE_READ);
 	/* Before the push: the job is not ours afterwards. */
-	if (dma_fence_add_callback(done, &job->done_cb, aiaccel_done_cb))
-		aiaccel_done_cb(done, &job->done_cb);
+	if (job->event &&
+	    dma_fence_add_callback(done, &job->event->done_cb, aiaccel_event_done_cb)) {
+		aiaccel_event_done_cb(done, &job->event->done_cb);
+		job->event = NULL;
+	}
 	/* Counted before it can complete: never fewer submitted than done. */
 	atomic64_inc(&ctx->adev->stats.jobs_submitted);
 	atomic64_inc(&ctx->stats.jobs_submitted);

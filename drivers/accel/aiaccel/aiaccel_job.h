@@ -30,13 +30,11 @@ struct drm_file;
  * @cs_size: Its size.
  * @mappings: Mappings of the buffers it uses, referenced.
  * @nr_mappings: Entries in @mappings.
- * @engine: Engine that ran it, ~0 until run.
  * @ran: run_job was called: the job's outcome is counted there or where its
  *	hardware fence signals; else (its entity was killed) when it is freed.
- * @done_cb: On the finished fence: sends @event.  The scheduler frees a
- *	job only after its finished fence has signalled, so the job outlives
- *	its callback.
- * @event: Completion event if asked for, NULL otherwise; DRM's once sent.
+ * @event: Completion event if asked for, NULL otherwise.  Once the job is
+ *	armed, its callback owns it; run_job may still fill in the engine
+ *	(the finished fence, which sends it, signals only after run_job).
  * @quarantine_link: In adev->quarantine once freed, if an engine may
  *	still be using its buffers.
  * @client_id: DRM client id of the submitting file, for coredumps.
@@ -52,9 +50,7 @@ struct aiaccel_job {
 	u32 cs_size;
 	struct aiaccel_mapping **mappings;
 	unsigned int nr_mappings;
-	u32 engine;
 	bool ran;
-	struct dma_fence_cb done_cb;
 	struct aiaccel_event *event;
 	struct list_head quarantine_link;
 	u64 client_id;
@@ -68,6 +64,7 @@ static inline struct aiaccel_job *to_aiaccel_job(struct drm_sched_job *sched_job
 }
 
 void aiaccel_job_free(struct drm_sched_job *sched_job);
+void aiaccel_job_set_engine(struct aiaccel_job *job, unsigned int engine);
 void aiaccel_quarantine_release(struct aiaccel_device *adev);
 
 int aiaccel_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file);

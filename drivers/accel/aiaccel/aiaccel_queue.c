@@ -264,7 +264,7 @@ static struct dma_fence *aiaccel_run_job(struct drm_sched_job *sched_job)
 			error = -EIO;
 			break;
 		}
-		job->engine = q->index;
+		aiaccel_job_set_engine(job, q->index);
 		seqno = ++q->emitted;
 
 		dma_fence_init(&f->base, &aiaccel_fence_ops, &q->fence_lock,
