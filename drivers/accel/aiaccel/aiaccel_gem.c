@@ -214,13 +214,30 @@ int aiaccel_gem_handle_va(struct drm_file *file, struct drm_gem_object *obj, u64
 	return 0;
 }
 
+/*
+ * Take @size bytes of the device's memory budget, or fail.  The count
+ * never goes past the budget, not even for a moment: a request that does
+ * not fit must not make another that does fail, nor show in GET_INFO.
+ */
+static bool mem_reserve(struct aiaccel_device *adev, u64 size)
+{
+	s64 used = atomic64_read(&adev->mem_used);
+
+	do {
+		if (size > adev->hw.mem_size - used)
+			return false;
+	} while (!atomic64_try_cmpxchg(&adev->mem_used, &used, used + size));
+	aiaccel_max64(&adev->mem_peak, used + size);
+	return true;
+}
+
 int aiaccel_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct aiaccel_device *adev = to_aiaccel(drm);
 	struct drm_aiaccel_bo_create *args = data;
 	struct drm_gem_shmem_object *shmem;
 	struct drm_gem_object *obj;
-	u64 size, used;
+	u64 size;
 	int ret;
 
 	if (args->flags & ~DRM_AIACCEL_BO_FLAGS || args->pad) {
@@ -233,12 +250,8 @@ int aiaccel_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file 
 	}
 	size = PAGE_ALIGN(args->size);
 
-	used = atomic64_add_return(size, &adev->mem_used);
-	if (used > adev->hw.mem_size) {
-		atomic64_sub(size, &adev->mem_used);
+	if (!mem_reserve(adev, size))
 		return -ENOMEM;
-	}
-	aiaccel_max64(&adev->mem_peak, used);
 	shmem = drm_gem_shmem_create(drm, size);
 	if (IS_ERR(shmem)) {
 		atomic64_sub(size, &adev->mem_used);
