@@ -47,10 +47,17 @@ static void copy_counters(const struct aiaccel_stats *s, u64 *submitted, u64 *co
 {
 	unsigned int i;
 
-	*submitted = atomic64_read(&s->jobs_submitted);
+	/*
+	 * Outcomes first: a job is counted as submitted before it can end,
+	 * so however many end meanwhile, no more have ended than were
+	 * submitted.
+	 */
 	*completed = atomic64_read(&s->jobs_completed);
 	*failed = atomic64_read(&s->jobs_failed);
 	*timed_out = atomic64_read(&s->jobs_timed_out);
+	/* Pairs with the ordering of a job's submission before its end. */
+	smp_rmb();
+	*submitted = atomic64_read(&s->jobs_submitted);
 	for (i = 0; i < AIACCEL_MAX_QUEUES; i++) {
 		busy_ns[i] = atomic64_read(&s->busy_ns[i]);
 		cycles[i] = atomic64_read(&s->cycles[i]);
@@ -75,7 +82,8 @@ int aiaccel_ioctl_get_stats(struct drm_device *drm, void *data, struct drm_file 
 		      &st.file_jobs_failed, &st.file_jobs_timed_out, st.file_engine_busy_ns,
 		      st.file_engine_cycles);
 	st.mem_used = atomic64_read(&adev->mem_used);
-	st.mem_peak = atomic64_read(&adev->mem_peak);
+	/* An allocation raises the peak just after the use. */
+	st.mem_peak = max_t(u64, atomic64_read(&adev->mem_peak), st.mem_used);
 	for (i = 0; i < adev->hw.num_engines; i++)
 		st.resets += READ_ONCE(adev->queues[i].resets);
 	scoped_guard(spinlock, &afile->mem_lock) {
