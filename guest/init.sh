@@ -31,6 +31,8 @@ for arg in $(cat /proc/cmdline); do
 	aiaccel_guest.plan=*) plan=${arg#aiaccel_guest.plan=} ;;
 	aiaccel_guest.filter=*) export AIACCEL_FILTER=${arg#aiaccel_guest.filter=} ;;
 	aiaccel_guest.stage=*) stage=${arg#aiaccel_guest.stage=} ;;
+	# GUEST_ENV on the host: variables for the tests (AIACCEL_* only).
+	aiaccel_guest.env=AIACCEL_*=*) export "${arg#aiaccel_guest.env=}" ;;
 	esac
 done
 # The modules of the kernel that booted: the test kernel's (guest) or the

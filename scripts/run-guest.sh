@@ -46,6 +46,13 @@ cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
 cmdline+=" acpi=noirq init=/sbin/aiaccel-init panic=-1 aiaccel_guest.plan=$plan"
 cmdline+=" aiaccel_guest.stage=$stage_name"
 cmdline+="${GUEST_FILTER:+ aiaccel_guest.filter=$GUEST_FILTER}"
+# GUEST_ENV="AIACCEL_SOAK_SEED=7 ...": variables the guest exports for the tests.
+for var in ${GUEST_ENV:-}; do
+	case $var in
+	AIACCEL_*=*) cmdline+=" aiaccel_guest.env=$var" ;;
+	*) die "GUEST_ENV: $var: only AIACCEL_*=VALUE" ;;
+	esac
+done
 cmdline+=" ${GUEST_CMDLINE:-}"
 
 # No 5-level paging: with LA57, a timer interrupt that lands early in boot
