@@ -174,34 +174,6 @@ static int32_t rand_zp(struct aiaccel_rng *r)
 	return aiaccel_rng_range(r, -128, 127);
 }
 
-static void rand_act(struct aiaccel_rng *r, int32_t *lo, int32_t *hi)
-{
-	if (aiaccel_rng_u32(r) % 2) {
-		*lo = -128;
-		*hi = 127;
-		return;
-	}
-	*lo = aiaccel_rng_range(r, -128, 20);
-	*hi = aiaccel_rng_range(r, *lo, 127);
-}
-
-/*
- * A scale for an accumulator of @terms products of int8 differences: about
- * 1 / (128 * sqrt(terms)), give or take a factor of 4, so that outputs
- * spread over the int8 range and some saturate.
- */
-static struct aiaccel_requant rand_scale(struct aiaccel_rng *r, uint64_t terms)
-{
-	int l = 0;
-
-	while ((1ull << (2 * l)) < terms)
-		l++;
-	return (struct aiaccel_requant){
-		.multiplier = aiaccel_rng_range(r, 1 << 30, INT32_MAX),
-		.shift = -(8 + l) + aiaccel_rng_range(r, -2, 1),
-	};
-}
-
 /* A per-tensor scale that is invalid: ignored with PER_CHANNEL. */
 static const struct aiaccel_requant bogus_scale = { .multiplier = 5, .shift = 99 };
 
@@ -235,7 +207,7 @@ static uint64_t arena_quant(struct arena *a, uint32_t n, uint64_t terms,
 
 	igt_assert(q);
 	for (i = 0; i < n; i++) {
-		q[i] = rand_scale(a->rng, terms);
+		q[i] = aiaccel_rand_scale(a->rng, terms);
 		if (aiaccel_rng_u32(a->rng) % 8 == 0)
 			q[i].multiplier = 0;	/* a valid scale: output = zero point */
 	}
@@ -285,8 +257,8 @@ static void op_gemm(struct arena *a, struct aiaccel_cs *cs, uint64_t in, uint64_
 	op->input_zp = rand_zp(r);
 	op->weight_zp = rand_zp(r);
 	op->output_zp = rand_zp(r);
-	op->requant = quant ? bogus_scale : rand_scale(r, k);
-	rand_act(r, &op->act_min, &op->act_max);
+	op->requant = quant ? bogus_scale : aiaccel_rand_scale(r, k);
+	aiaccel_rand_act(r, &op->act_min, &op->act_max);
 	igt_assert_eq(aiaccel_ref_gemm(op, arena_exp(a, in), arena_exp(a, w), bias, quant,
 				       arena_exp(a, out)), 0);
 	free(bias);
@@ -360,8 +332,8 @@ static void op_conv(struct arena *a, struct aiaccel_cs *cs, uint16_t opcode, uin
 	op->input_zp = rand_zp(r);
 	op->filter_zp = rand_zp(r);
 	op->output_zp = rand_zp(r);
-	op->requant = quant ? bogus_scale : rand_scale(r, terms);
-	rand_act(r, &op->act_min, &op->act_max);
+	op->requant = quant ? bogus_scale : aiaccel_rand_scale(r, terms);
+	aiaccel_rand_act(r, &op->act_min, &op->act_max);
 	if (dw)
 		ret = aiaccel_ref_dwconv2d(op, arena_exp(a, in), arena_exp(a, filter), bias, quant,
 					   arena_exp(a, out));
@@ -398,7 +370,7 @@ static void op_pool(struct arena *a, struct aiaccel_cs *cs, uint16_t opcode, uin
 	op->stride_w = s->stride_w;
 	op->pad_top = s->pad_top;
 	op->pad_left = s->pad_left;
-	rand_act(a->rng, &op->act_min, &op->act_max);
+	aiaccel_rand_act(a->rng, &op->act_min, &op->act_max);
 	if (opcode == AIACCEL_OP_MAXPOOL)
 		ret = aiaccel_ref_maxpool(op, arena_exp(a, in), arena_exp(a, out));
 	else
@@ -429,7 +401,7 @@ static void op_add(struct arena *a, struct aiaccel_cs *cs, uint64_t in1, uint64_
 	shift = -op->left_shift + aiaccel_rng_range(r, -2, 1);
 	op->output_scale.multiplier = aiaccel_rng_range(r, 1 << 30, INT32_MAX);
 	op->output_scale.shift = shift < -31 ? -31 : shift;
-	rand_act(r, &op->act_min, &op->act_max);
+	aiaccel_rand_act(r, &op->act_min, &op->act_max);
 	igt_assert_eq(aiaccel_ref_add(op, arena_exp(a, in1), arena_exp(a, in2),
 				      arena_exp(a, out)), 0);
 }
@@ -449,7 +421,7 @@ static void op_act(struct arena *a, struct aiaccel_cs *cs, uint64_t in, uint64_t
 	op->count = count;
 	op->mode = mode;
 	/* Validated in both modes; LUT mode does not clamp. */
-	rand_act(a->rng, &op->act_min, &op->act_max);
+	aiaccel_rand_act(a->rng, &op->act_min, &op->act_max);
 	igt_assert_eq(aiaccel_ref_activation(op, arena_exp(a, in),
 					     mode == AIACCEL_ACT_LUT ? arena_exp(a, lut) : NULL,
 					     arena_exp(a, out)), 0);

@@ -246,6 +246,34 @@ void aiaccel_rng_fill(struct aiaccel_rng *rng, void *p, size_t n)
 		b[i] = aiaccel_rng_u32(rng) >> 24;
 }
 
+void aiaccel_rand_act(struct aiaccel_rng *r, int32_t *lo, int32_t *hi)
+{
+	if (aiaccel_rng_u32(r) % 2) {
+		*lo = -128;
+		*hi = 127;
+		return;
+	}
+	*lo = aiaccel_rng_range(r, -128, 20);
+	*hi = aiaccel_rng_range(r, *lo, 127);
+}
+
+/*
+ * A scale for an accumulator of @terms products of int8 differences: about
+ * 1 / (128 * sqrt(terms)), give or take a factor of 4, so that outputs
+ * spread over the int8 range and some saturate.
+ */
+struct aiaccel_requant aiaccel_rand_scale(struct aiaccel_rng *r, uint64_t terms)
+{
+	int l = 0;
+
+	while ((1ull << (2 * l)) < terms)
+		l++;
+	return (struct aiaccel_requant){
+		.multiplier = aiaccel_rng_range(r, 1 << 30, INT32_MAX),
+		.shift = -(8 + l) + aiaccel_rng_range(r, -2, 1),
+	};
+}
+
 #define FENCE_SIGNALED_TRIGGER "/sys/kernel/tracing/events/dma_fence/dma_fence_signaled/trigger"
 
 static void slow_fence_signal_off(int sig)

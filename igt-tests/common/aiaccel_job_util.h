@@ -118,4 +118,12 @@ uint32_t aiaccel_rng_u32(struct aiaccel_rng *rng);
 int32_t aiaccel_rng_range(struct aiaccel_rng *rng, int32_t lo, int32_t hi);
 void aiaccel_rng_fill(struct aiaccel_rng *rng, void *p, size_t n);
 
+/* Clamp bounds for an op: the whole int8 range half of the time. */
+void aiaccel_rand_act(struct aiaccel_rng *r, int32_t *lo, int32_t *hi);
+/*
+ * A scale for an accumulator of @terms products of int8 differences: about
+ * 1 / (128 * sqrt(terms)), give or take a factor of 4.
+ */
+struct aiaccel_requant aiaccel_rand_scale(struct aiaccel_rng *r, uint64_t terms);
+
 #endif /* AIACCEL_JOB_UTIL_H */
