@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # host-tests.sh: the tests that need no kernel: the IGT compat library's
-# protocol self-test, libaidrv's pure parts, and the Python modules (the
-# model writer, the ONNX importer).  Each prints
+# protocol self-test, the soak's errno table against the uAPI header,
+# libaidrv's pure parts, and the Python modules
+# (the model writer, the ONNX importer).  Each prints
 # "N passed, N failed"; the sum goes to $RESULTS_DIR/host.counts.
 
 . "$(dirname "$0")/lib.sh"
@@ -43,6 +44,9 @@ make -s -C "$AIACCEL_TOP/igt-tests" O="$BUILD_DIR/igt-selftest" selftest-build >
 run_suite "harness gates" "$AIACCEL_TOP/scripts/harness-selftest.sh"
 run_suite "install and pkg-config" "$AIACCEL_TOP/scripts/install-test.sh"
 run_suite "IGT compat protocol" "$AIACCEL_TOP/igt-tests/lib/selftest/run.sh" "$BUILD_DIR/igt-selftest/selftest"
+# The soak's table of errnos against the header.
+run_suite "soak errno table" /usr/bin/python3 \
+	"$AIACCEL_TOP/scripts/check-soak-errnos.py" --selftest
 if [ -f "$AIACCEL_TOP/libaidrv/tests/Makefile" ]; then
 	mkdir -p "$BUILD_DIR/libaidrv-tests"
 	run_suite "libaidrv (host)" make -s -C "$AIACCEL_TOP/libaidrv/tests" \
