@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # host-tests.sh: the tests that need no kernel: the IGT compat library's
-# protocol self-test, the soak's errno table against the uAPI header,
-# libaidrv's pure parts, and the Python modules
+# protocol self-test, the syzkaller description and the soak's errno table
+# against the uAPI header, libaidrv's pure parts, and the Python modules
 # (the model writer, the ONNX importer).  Each prints
 # "N passed, N failed"; the sum goes to $RESULTS_DIR/host.counts.
 
@@ -44,7 +44,10 @@ make -s -C "$AIACCEL_TOP/igt-tests" O="$BUILD_DIR/igt-selftest" selftest-build >
 run_suite "harness gates" "$AIACCEL_TOP/scripts/harness-selftest.sh"
 run_suite "install and pkg-config" "$AIACCEL_TOP/scripts/install-test.sh"
 run_suite "IGT compat protocol" "$AIACCEL_TOP/igt-tests/lib/selftest/run.sh" "$BUILD_DIR/igt-selftest/selftest"
-# The soak's table of errnos against the header.
+# The uAPI's machine-readable descriptions against the header, with the C
+# compiler: the syzkaller description, and the soak's table of errnos.
+run_suite "syzkaller description" /usr/bin/python3 \
+	"$AIACCEL_TOP/scripts/check-syzkaller.py" --selftest
 run_suite "soak errno table" /usr/bin/python3 \
 	"$AIACCEL_TOP/scripts/check-soak-errnos.py" --selftest
 if [ -f "$AIACCEL_TOP/libaidrv/tests/Makefile" ]; then
