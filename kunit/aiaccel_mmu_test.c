@@ -228,6 +228,93 @@ static void mmu_rejects_bad_sizes(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, drm_mm_clean(&t->vm->mm));
 }
 
+/*
+ * A kernel with 16 or 64 KiB pages hands the driver DMA segments of that
+ * size: each must take as many 4 KiB device pages as it holds, in order.
+ * Built here from one high-order allocation per segment, the shape such a
+ * kernel's shmem gives.
+ */
+static void mmu_maps_large_cpu_pages(struct kunit *test)
+{
+	static const unsigned int seg_sizes[] = { SZ_16K, SZ_64K };
+	struct mmu_test *t = test->priv;
+	unsigned int s, k;
+
+	t->vm = aiaccel_vm_create(t->dev, mmu_test_invalidate, t);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->vm);
+
+	for (s = 0; s < ARRAY_SIZE(seg_sizes); s++) {
+		unsigned int seg = seg_sizes[s], order = get_order(seg);
+		unsigned int dev_pages = 2 * seg / AIACCEL_PAGE_SIZE;
+		struct page *pages[2] = {};
+		struct drm_mm_node node = {};
+		struct scatterlist *sg;
+		struct sg_table sgt;
+		unsigned int i;
+		u8 byte;
+
+		for (i = 0; i < 2; i++) {
+			pages[i] = alloc_pages(GFP_KERNEL, order);
+			KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+		}
+		/* Device page k holds byte k at its offset 3. */
+		for (k = 0; k < dev_pages; k++) {
+			u8 *p = page_address(pages[k * AIACCEL_PAGE_SIZE / seg]);
+
+			p[k * AIACCEL_PAGE_SIZE % seg + 3] = k;
+		}
+		KUNIT_ASSERT_EQ(test, sg_alloc_table(&sgt, 2, GFP_KERNEL), 0);
+		for_each_sgtable_sg(&sgt, sg, i)
+			sg_set_page(sg, pages[i], seg, 0);
+		KUNIT_ASSERT_EQ(test, dma_map_sgtable(t->dev, &sgt, DMA_BIDIRECTIONAL, 0), 0);
+
+		KUNIT_EXPECT_EQ(test, aiaccel_vm_map(t->vm, &sgt, 2 * seg, true, &node), 0);
+		for (k = 0; k < dev_pages && drm_mm_node_allocated(&node); k++) {
+			KUNIT_EXPECT_EQ(test, chip_read(t, node.start + k * AIACCEL_PAGE_SIZE + 3,
+							&byte), 0);
+			KUNIT_EXPECT_EQ_MSG(test, byte, k, "%u KiB pages, device page %u",
+					    seg / SZ_1K, k);
+		}
+		/* Mapping fewer bytes than the segments hold stops inside one. */
+		if (drm_mm_node_allocated(&node))
+			aiaccel_vm_unmap(t->vm, &node);
+		KUNIT_EXPECT_EQ(test, aiaccel_vm_map(t->vm, &sgt, seg + AIACCEL_PAGE_SIZE, true,
+						     &node), 0);
+		if (drm_mm_node_allocated(&node)) {
+			KUNIT_EXPECT_EQ(test, chip_read(t, node.start + seg + 3, &byte), 0);
+			KUNIT_EXPECT_EQ(test, byte, seg / AIACCEL_PAGE_SIZE);
+			KUNIT_EXPECT_EQ(test, chip_read(t, node.start + seg + AIACCEL_PAGE_SIZE,
+							&byte), -EFAULT);
+			aiaccel_vm_unmap(t->vm, &node);
+		}
+
+		dma_unmap_sgtable(t->dev, &sgt, DMA_BIDIRECTIONAL, 0);
+		sg_free_table(&sgt);
+		for (i = 0; i < 2; i++)
+			__free_pages(pages[i], order);
+	}
+}
+
+/* A segment the device cannot address in whole pages is refused. */
+static void mmu_rejects_unaligned_segment(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+	struct drm_mm_node node = {};
+	struct sg_table sgt;
+
+	t->vm = aiaccel_vm_create(t->dev, mmu_test_invalidate, t);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->vm);
+	KUNIT_ASSERT_EQ(test, sg_alloc_table(&sgt, 1, GFP_KERNEL), 0);
+	sg_set_page(sgt.sgl, t->pages[0], AIACCEL_PAGE_SIZE, 512);
+	KUNIT_ASSERT_EQ(test, dma_map_sgtable(t->dev, &sgt, DMA_BIDIRECTIONAL, 0), 0);
+	KUNIT_EXPECT_EQ(test, aiaccel_vm_map(t->vm, &sgt, AIACCEL_PAGE_SIZE, true, &node),
+			-EINVAL);
+	KUNIT_EXPECT_FALSE(test, drm_mm_node_allocated(&node));
+	KUNIT_EXPECT_TRUE(test, drm_mm_clean(&t->vm->mm));
+	dma_unmap_sgtable(t->dev, &sgt, DMA_BIDIRECTIONAL, 0);
+	sg_free_table(&sgt);
+}
+
 static struct kunit_case mmu_cases[] = {
 	KUNIT_CASE(mmu_map_is_what_the_chip_sees),
 	KUNIT_CASE(mmu_read_only_mapping),
@@ -235,6 +322,8 @@ static struct kunit_case mmu_cases[] = {
 	KUNIT_CASE(mmu_buffers_do_not_touch),
 	KUNIT_CASE(mmu_exhaustion_and_reuse),
 	KUNIT_CASE(mmu_rejects_bad_sizes),
+	KUNIT_CASE(mmu_maps_large_cpu_pages),
+	KUNIT_CASE(mmu_rejects_unaligned_segment),
 	{}
 };
 

@@ -209,6 +209,23 @@ static void vm_clear(struct aiaccel_vm *vm, u64 va, u64 size)
 	}
 }
 
+/* Map the device page at @va to @addr; the caller holds vm->lock. */
+static int vm_set_pte(struct aiaccel_vm *vm, struct aiaccel_pt **leaf, u64 va,
+		      dma_addr_t addr, u64 flags)
+{
+	unsigned int i = pt_index(va, AIACCEL_PT_LEVELS - 1);
+
+	/* One walk from the root per leaf table, not per page. */
+	if (!*leaf || !i) {
+		*leaf = pt_leaf(vm, va, true);
+		if (!*leaf)
+			return -ENOMEM;
+	}
+	WRITE_ONCE((*leaf)->entries[i], cpu_to_le64((addr & AIACCEL_PTE_ADDR) | flags));
+	(*leaf)->used++;
+	return 0;
+}
+
 /**
  * aiaccel_vm_map() - Give a buffer a VA and map its pages there.
  * @vm: The address space.
@@ -217,15 +234,21 @@ static void vm_clear(struct aiaccel_vm *vm, u64 va, u64 size)
  * @writable: Map for reading and writing rather than reading only.
  * @node: Receives the VA range (size + a guard page); must be zeroed.
  *
- * Return: 0; -ENOSPC if the address space is full; -ENOMEM.
+ * The device's pages are %AIACCEL_PAGE_SIZE (4 KiB) whatever the CPU's
+ * page size: each DMA segment, one or more CPU pages of 4, 16 or 64 KiB,
+ * takes as many device pages as it holds.
+ *
+ * Return: 0; -ENOSPC if the address space is full; -EINVAL if a DMA
+ * segment is not device-page aligned; -ENOMEM.
  */
 int aiaccel_vm_map(struct aiaccel_vm *vm, struct sg_table *sgt, u64 size,
 		   bool writable, struct drm_mm_node *node)
 {
 	u64 flags = AIACCEL_PTE_VALID | AIACCEL_PTE_READ | (writable ? AIACCEL_PTE_WRITE : 0);
 	struct aiaccel_pt *leaf = NULL;
-	struct sg_dma_page_iter iter;
+	struct scatterlist *sg;
 	u64 va, mapped = 0;
+	unsigned int n;
 	int ret;
 
 	if (!size || !IS_ALIGNED(size, AIACCEL_PAGE_SIZE))
@@ -239,23 +262,22 @@ int aiaccel_vm_map(struct aiaccel_vm *vm, struct sg_table *sgt, u64 size,
 		return ret;
 
 	va = node->start;
-	for_each_sgtable_dma_page(sgt, &iter, 0) {
-		dma_addr_t addr = sg_page_iter_dma_address(&iter);
-		unsigned int i = pt_index(va + mapped, AIACCEL_PT_LEVELS - 1);
+	for_each_sgtable_dma_sg(sgt, sg, n) {
+		dma_addr_t addr = sg_dma_address(sg);
+		u64 len = sg_dma_len(sg), off;
 
 		if (mapped == size)
 			break;
-		/* One walk from the root per leaf table, not per page. */
-		if (!leaf || !i) {
-			leaf = pt_leaf(vm, va + mapped, true);
-			if (!leaf) {
-				ret = -ENOMEM;
-				goto err_clear;
-			}
+		if (!IS_ALIGNED(addr, AIACCEL_PAGE_SIZE) || !IS_ALIGNED(len, AIACCEL_PAGE_SIZE)) {
+			ret = -EINVAL;
+			goto err_clear;
 		}
-		WRITE_ONCE(leaf->entries[i], cpu_to_le64((addr & AIACCEL_PTE_ADDR) | flags));
-		leaf->used++;
-		mapped += AIACCEL_PAGE_SIZE;
+		for (off = 0; off < len && mapped < size; off += AIACCEL_PAGE_SIZE) {
+			ret = vm_set_pte(vm, &leaf, va + mapped, addr + off, flags);
+			if (ret)
+				goto err_clear;
+			mapped += AIACCEL_PAGE_SIZE;
+		}
 	}
 	if (mapped != size) {
 		ret = -EINVAL;
