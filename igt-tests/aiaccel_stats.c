@@ -5,6 +5,7 @@
  */
 
 #include <inttypes.h>
+#include <poll.h>
 
 #include "igt.h"
 #include "aiaccel_test.h"
@@ -376,6 +377,8 @@ int igt_main()
 		struct aiaccel_buf big;
 		struct aiaccel_cs cs;
 		char cmd[512], line[512], comm[64];
+		unsigned int queued = 0;
+		struct pollfd out;
 		bool seen = false;
 		FILE *top;
 		int i;
@@ -386,19 +389,27 @@ int igt_main()
 		aiaccel_cs_new(fd, 4096, &cs);
 		for (i = 0; i < 64; i++)
 			aiaccel_cs_emit(&cs, AIACCEL_OP_NOP, 0, sizeof(struct aiaccel_op_nop));
-		{
+		snprintf(cmd, sizeof(cmd), "%s/aidrv-top --once --delay 0.5", tools);
+		top = popen(cmd, "r");
+		igt_assert(top);
+		out = (struct pollfd){ .fd = fileno(top), .events = POLLIN };
+		/*
+		 * aidrv-top prints once, after its second sample.  Until then
+		 * keep engine 0 fed, however fast the host runs the jobs: a
+		 * fixed batch can end before the first sample.
+		 */
+		do {
 			struct drm_aiaccel_submit args = {
 				.cs_handle = cs.buf.handle, .cs_size = cs.used,
 				.flags = DRM_AIACCEL_SUBMIT_EVENT, .engine = 0,
 				.priority = DRM_AIACCEL_PRIORITY_NORMAL,
 			};
 
-			for (i = 0; i < 40; i++)
+			while (queued && !aiaccel_read_event(fd, &ev, 0))
+				queued--;
+			for (; queued < 16; queued++)
 				do_ioctl(fd, DRM_IOCTL_AIACCEL_SUBMIT, &args);
-		}
-		snprintf(cmd, sizeof(cmd), "%s/aidrv-top --once --delay 0.5", tools);
-		top = popen(cmd, "r");
-		igt_assert(top);
+		} while (poll(&out, 1, 10) == 0);
 		while (fgets(line, sizeof(line), top)) {
 			unsigned long long mem, res;
 			double use0;
@@ -416,7 +427,7 @@ int igt_main()
 		}
 		igt_assert_eq(pclose(top), 0);
 		aiaccel_sim_hook(0, "clock_divider", 1);
-		for (i = 0; i < 40; i++)
+		for (; queued; queued--)
 			igt_assert_eq(aiaccel_read_event(fd, &ev, 120 * SEC), 0);
 		igt_assert_f(seen, "aidrv-top did not list pid %d\n", getpid());
 		aiaccel_buf_free(fd, &cs.buf);
