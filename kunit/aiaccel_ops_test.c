@@ -24,7 +24,7 @@
  * this path is relative to the repository.  Only one file of the module
  * may include aiaccel_ref.c; others include aiaccel_ref.h.
  */
-#include "../libaidrv/ref/aiaccel_ref.c"
+#include "aiaccel_ref.c"
 #include "sim/aiaccel_sim_ops.h"
 
 #define OPS_MAX		AIACCEL_SIM_OP_MAX_TENSORS

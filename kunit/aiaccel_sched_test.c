@@ -36,10 +36,10 @@
 #include <drm/aiaccel_accel.h>
 #include <drm/aiaccel_isa.h>
 
-#include "../libaidrv/ref/aiaccel_ref.h"
 #include "aiaccel_ctx.h"
 #include "aiaccel_drv.h"
 #include "aiaccel_kunit_ops.h"
+#include "aiaccel_ref.h"
 #include "sim/aiaccel_sim.h"
 
 /* The module's own model instances are 0-3. */

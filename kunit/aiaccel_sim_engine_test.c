@@ -21,7 +21,7 @@
 #include "aiaccel_kunit_ops.h"
 #include "sim/aiaccel_sim.h"
 #include "sim/aiaccel_sim_ops.h"
-#include "../libaidrv/ref/aiaccel_ref.h"
+#include "aiaccel_ref.h"
 
 #define ENG_MAX_PAGES	256
 #define ENG_MAX_BUFS	32

@@ -1,0 +1,1 @@
+../libaidrv/ref/aiaccel_ref.h
