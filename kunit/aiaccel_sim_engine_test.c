@@ -294,8 +294,8 @@ static void engine_unmapped_access_faults(struct kunit *test)
 	s8 *out;
 
 	err = eng_run_gemm_with_output(test, 0, &out);
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, err), AIACCEL_ERR_MMU_FAULT);
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err), 0);
+	KUNIT_EXPECT_EQ(test, u32_get_bits(err, AIACCEL_Q_ERR_CODE), AIACCEL_ERR_MMU_FAULT);
+	KUNIT_EXPECT_EQ(test, u32_get_bits(err, AIACCEL_Q_ERR_OP_INDEX), 0);
 	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_QUEUE_BASE(1) + AIACCEL_Q_ERR_SEQNO), 5);
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(((struct eng_test *)test->priv)->ring[1][0].wb_status),
 			err);
@@ -306,8 +306,8 @@ static void engine_unmapped_access_faults(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, fault & AIACCEL_MMU_FAULT_VALID);
 	KUNIT_EXPECT_TRUE(test, fault & AIACCEL_MMU_FAULT_WRITE);
 	KUNIT_EXPECT_FALSE(test, fault & AIACCEL_MMU_FAULT_PERMISSION);
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_MMU_FAULT_ENGINE, fault), 1);
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_MMU_FAULT_LEVEL, fault), 2);
+	KUNIT_EXPECT_EQ(test, u32_get_bits(fault, AIACCEL_MMU_FAULT_ENGINE), 1);
+	KUNIT_EXPECT_EQ(test, u32_get_bits(fault, AIACCEL_MMU_FAULT_LEVEL), 2);
 	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_MMU_FAULT_ADDR_LO), lower_32_bits(OUT_VA));
 	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_MMU_FAULT_ADDR_HI), 0);
 	KUNIT_EXPECT_TRUE(test, rd(test, AIACCEL_REG_IRQ_STATUS) & AIACCEL_IRQ_MMU_FAULT);
@@ -325,11 +325,11 @@ static void engine_read_only_write_faults(struct kunit *test)
 	int i;
 
 	err = eng_run_gemm_with_output(test, AIACCEL_PTE_READ, &out);
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, err), AIACCEL_ERR_MMU_FAULT);
+	KUNIT_EXPECT_EQ(test, u32_get_bits(err, AIACCEL_Q_ERR_CODE), AIACCEL_ERR_MMU_FAULT);
 	fault = rd(test, AIACCEL_REG_MMU_FAULT_STATUS);
 	KUNIT_EXPECT_TRUE(test, fault & AIACCEL_MMU_FAULT_PERMISSION);
 	KUNIT_EXPECT_TRUE(test, fault & AIACCEL_MMU_FAULT_WRITE);
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_MMU_FAULT_LEVEL, fault), AIACCEL_PT_LEVELS);
+	KUNIT_EXPECT_EQ(test, u32_get_bits(fault, AIACCEL_MMU_FAULT_LEVEL), AIACCEL_PT_LEVELS);
 	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_MMU_FAULT_ADDR_LO), lower_32_bits(OUT_VA));
 	/* The failing op wrote nothing. */
 	for (i = 0; i < 16; i++)
@@ -346,8 +346,8 @@ static void engine_va_past_39_bits_faults(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, aiaccel_sim_va_read(&t->sim.engines[0], t->root, bad, &byte, 1,
 						  &fault_va), -EFAULT);
 	KUNIT_EXPECT_EQ(test, fault_va, bad);
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_MMU_FAULT_LEVEL,
-					rd(test, AIACCEL_REG_MMU_FAULT_STATUS)), 0);
+	KUNIT_EXPECT_EQ(test, u32_get_bits(rd(test, AIACCEL_REG_MMU_FAULT_STATUS),
+					   AIACCEL_MMU_FAULT_LEVEL), 0);
 }
 
 static void engine_ring_wraps_around(struct kunit *test)
@@ -396,7 +396,7 @@ static void engine_error_halts_until_cleared(struct kunit *test)
 	for (i = 0; i < 1000 && !rd(test, q + AIACCEL_Q_ERR_STATUS); i++)
 		usleep_range(500, 1000);
 
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, rd(test, q + AIACCEL_Q_ERR_STATUS)),
+	KUNIT_EXPECT_EQ(test, u32_get_bits(rd(test, q + AIACCEL_Q_ERR_STATUS), AIACCEL_Q_ERR_CODE),
 			AIACCEL_ERR_INVALID_OP);
 	msleep(20);
 	/* Halted: the second job waits. */
@@ -421,7 +421,7 @@ static void engine_bad_entry(struct kunit *test)
 	wr(test, q + AIACCEL_Q_RING_TAIL, 1);
 	wr(test, q + AIACCEL_Q_DOORBELL, 1);
 	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 0));
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, rd(test, q + AIACCEL_Q_ERR_STATUS)),
+	KUNIT_EXPECT_EQ(test, u32_get_bits(rd(test, q + AIACCEL_Q_ERR_STATUS), AIACCEL_Q_ERR_CODE),
 			AIACCEL_ERR_BAD_ENTRY);
 	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_ERR_SEQNO), 3);
 }
@@ -473,7 +473,7 @@ static void engine_watchdog_aborts_hung_job(struct kunit *test)
 	eng_ring(test, 0, 4);
 	eng_submit(test, 0, 0, 0, 4);
 	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 0));
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, rd(test, q + AIACCEL_Q_ERR_STATUS)),
+	KUNIT_EXPECT_EQ(test, u32_get_bits(rd(test, q + AIACCEL_Q_ERR_STATUS), AIACCEL_Q_ERR_CODE),
 			AIACCEL_ERR_WATCHDOG);
 }
 
@@ -486,7 +486,7 @@ static void engine_injected_error(struct kunit *test)
 	eng_ring(test, 0, 4);
 	eng_submit(test, 0, 0, 0, 6);
 	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 0));
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, rd(test, q + AIACCEL_Q_ERR_STATUS)),
+	KUNIT_EXPECT_EQ(test, u32_get_bits(rd(test, q + AIACCEL_Q_ERR_STATUS), AIACCEL_Q_ERR_CODE),
 			AIACCEL_ERR_INJECTED);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->sim.hooks.error_next_job), 0);
 }
@@ -881,7 +881,7 @@ static void engine_failing_big_op_writes_nothing(struct kunit *test)
 	*pt_slot(test, hole, AIACCEL_PT_LEVELS - 1) = 0;
 
 	err = eng_run_big(test, sizeof(*op));
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, err), AIACCEL_ERR_MMU_FAULT);
+	KUNIT_EXPECT_EQ(test, u32_get_bits(err, AIACCEL_Q_ERR_CODE), AIACCEL_ERR_MMU_FAULT);
 	fault = rd(test, AIACCEL_REG_MMU_FAULT_STATUS);
 	KUNIT_EXPECT_FALSE(test, fault & AIACCEL_MMU_FAULT_WRITE);
 	KUNIT_EXPECT_EQ(test, eng_reg64(test, AIACCEL_REG_MMU_FAULT_ADDR_LO), hole);
@@ -899,13 +899,13 @@ static void engine_failing_big_op_writes_nothing(struct kunit *test)
 	op->quant = BIG_VA(3);
 	out = eng_map_buf(test, BIG_VA(4), m * 3000, AIACCEL_PTE_READ | AIACCEL_PTE_WRITE, 0);
 	op->output = BIG_VA(4);
-	memset(out, 0x5a, m * 3000);
+	memset(out, 0x5a, m * op->n);
 	quant = eng_map_buf(test, BIG_VA(3), 3000 * sizeof(*quant), AIACCEL_PTE_READ, 0);
 	eng_fill_quant(quant, 3000, -10);
 	quant[2999].shift = 31;
 	err = eng_run_big(test, sizeof(*op));
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, err), AIACCEL_ERR_INVALID_OP);
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err), 0);
+	KUNIT_EXPECT_EQ(test, u32_get_bits(err, AIACCEL_Q_ERR_CODE), AIACCEL_ERR_INVALID_OP);
+	KUNIT_EXPECT_EQ(test, u32_get_bits(err, AIACCEL_Q_ERR_OP_INDEX), 0);
 	KUNIT_EXPECT_TRUE(test, eng_all(out, m * 3000, 0x5a));
 	KUNIT_EXPECT_EQ(test, rd(test, AIACCEL_REG_MMU_FAULT_STATUS), 0);
 }
@@ -931,7 +931,7 @@ static void engine_overlap_both_sides_is_invalid(struct kunit *test)
 	op->act_min = -128;
 	op->act_max = 127;
 	err = eng_run_big(test, sizeof(*op));
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, err), AIACCEL_ERR_INVALID_OP);
+	KUNIT_EXPECT_EQ(test, u32_get_bits(err, AIACCEL_Q_ERR_CODE), AIACCEL_ERR_INVALID_OP);
 	KUNIT_EXPECT_TRUE(test, eng_all(buf, 3 * PAGE_SIZE, 0x5a));
 }
 
@@ -1047,8 +1047,8 @@ static void engine_watchdog_inside_op(struct kunit *test)
 	eng_submit_huge_gemm(test, HUGE_DIM, 2);
 	KUNIT_ASSERT_TRUE(test, eng_wait_idle(test, 0));
 	err = rd(test, q + AIACCEL_Q_ERR_STATUS);
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_CODE, err), AIACCEL_ERR_WATCHDOG);
-	KUNIT_EXPECT_EQ(test, FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err), 2);
+	KUNIT_EXPECT_EQ(test, u32_get_bits(err, AIACCEL_Q_ERR_CODE), AIACCEL_ERR_WATCHDOG);
+	KUNIT_EXPECT_EQ(test, u32_get_bits(err, AIACCEL_Q_ERR_OP_INDEX), 2);
 	KUNIT_EXPECT_EQ(test, rd(test, q + AIACCEL_Q_DONE_SEQNO), 1);
 	/* The failing op adds nothing to the counters; its units moved Q_PROGRESS. */
 	KUNIT_EXPECT_EQ(test, eng_reg64(test, AIACCEL_REG_PERF_MACS_LO), 0);
