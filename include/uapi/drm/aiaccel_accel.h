@@ -378,7 +378,7 @@ struct drm_aiaccel_wait {
  * asked for it (DRM_AIACCEL_SUBMIT_EVENT) is done; poll() reports POLLIN.
  */
 struct drm_aiaccel_event_job {
-	/** @base: type %DRM_AIACCEL_EVENT_JOB_DONE, length sizeof(*this). */
+	/** @base: Type %DRM_AIACCEL_EVENT_JOB_DONE, length of this struct. */
 	struct drm_event base;
 	/** @user_data: The submit's @event_data. */
 	__u64 user_data;
