@@ -141,6 +141,7 @@ struct aiaccel_vm *aiaccel_vm_create(struct device *dev, aiaccel_tlb_invalidate_
 {
 	return aiaccel_vm_create_range(dev, invalidate, data, AIACCEL_VA_START, AIACCEL_VA_END);
 }
+EXPORT_SYMBOL_IF_KUNIT(aiaccel_vm_create);
 
 static void aiaccel_vm_release(struct kref *kref)
 {
