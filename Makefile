@@ -8,7 +8,7 @@ SCRIPTS := $(TOP)/scripts
 
 .PHONY: all run check kunit host-tests kernel guest-root lib igt guest-check \
 	bench bench-model install module deb distro-check checkpatch clean \
-	distclean help fashion-model
+	distclean help fashion-model patch
 
 all: lib igt
 
@@ -29,6 +29,8 @@ help:
 	@echo "make module KDIR=/lib/modules/\$$(uname -r)/build"
 	@echo "                  build aiaccel.ko and aiaccel_sim.ko out of tree"
 	@echo "make checkpatch   checkpatch.pl --strict on the kernel sources"
+	@echo "make patch        the driver as a patch series against Linux 7.3,"
+	@echo "                  into build/patches (checked by make check)"
 	@echo "make lib igt      userspace only, into build/"
 	@echo "make fashion-model  retrain the Fashion-MNIST demo (PyTorch, ~3 min)"
 
@@ -101,6 +103,11 @@ distro-check:
 
 checkpatch:
 	$(SCRIPTS)/checkpatch.sh
+
+# The driver as a patch series for the kernel's mailing lists:
+# scripts/patch-series/series says which file goes in which patch.
+patch:
+	$(SCRIPTS)/patch-series.sh
 
 clean:
 	rm -rf build
