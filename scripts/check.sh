@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh: "make check".  Runs every suite even when an earlier one fails,
-# then sums them: KUnit (UML), host-side tests, in the guest the IGT
+# then sums them: KUnit (UML), host-side tests, the patch series against
+# pristine Linux (applied and built patch by patch), in the guest the IGT
 # tests, the library tests, the ONNX conformance cases, the Python
 # binding's tests and the kernel-log gate, and last the distribution stage
 # (the Debian packages on Debian's own kernel).  Ends with one line "N
@@ -13,9 +14,9 @@
 rm -rf "$RESULTS_DIR"
 mkdir -p "$RESULTS_DIR"
 start=$(date +%s)
-suites=kunit,host,lint,igt,dmesg,sleep
+suites=kunit,host,series,lint,igt,dmesg,sleep
 # The library's guest suite counts once it exists.
-grep -q '^guest-tests:' "$AIACCEL_TOP/libaidrv/Makefile" && suites=kunit,host,lint,igt,lib,dmesg,sleep
+grep -q '^guest-tests:' "$AIACCEL_TOP/libaidrv/Makefile" && suites=kunit,host,series,lint,igt,lib,dmesg,sleep
 suites=${suites/,dmesg/,onnx,python,dmesg}
 suites+=,distro
 
@@ -25,6 +26,10 @@ tail -n 3 "$RESULTS_DIR/kunit.log" | sed 's/^/  /'
 
 log "== host tests"
 "$AIACCEL_TOP/scripts/host-tests.sh" || true
+
+log "== patch series (pristine Linux $KVER: git am, builds, checkpatch, docs)"
+"$AIACCEL_TOP/scripts/series-check.sh" >"$RESULTS_DIR/series.log" 2>&1 || true
+grep -E 'FAILED|passed,' "$RESULTS_DIR/series.log" | sed 's/^/  /' || true
 
 log "== guest tests"
 if "$AIACCEL_TOP/scripts/build-all.sh" check; then

@@ -69,6 +69,37 @@ rm "$tmp/ok/onnx.counts"
 check "missing ONNX results fail the run" 1 summary "$tmp/ok" onnx
 check "missing Python binding results fail the run" 1 summary "$tmp/ok" python
 
+echo "30 0" >"$tmp/ok/series.counts"
+check "patch series counts" 0 summary "$tmp/ok" kunit,series
+echo "29 1" >"$tmp/ok/series.counts"
+check "a failed patch series check fails the run" 1 summary "$tmp/ok" kunit,series
+rm "$tmp/ok/series.counts"
+check "missing patch series results fail the run" 1 summary "$tmp/ok" series
+
+# The series' Kbuild staging (patch-series-stage.py): a module is linked
+# only once all its objects exist, an object is listed only with its
+# source, a Kconfig entry comes with its module.
+drv=drivers/accel/aiaccel
+stage() { /usr/bin/python3 "$top/scripts/patch-series-stage.py" "$tmp/tree" \
+	"$top/$drv/Makefile" "$top/$drv/Kconfig"; }
+mkdir -p "$tmp/tree/$drv/sim"
+touch "$tmp/tree/$drv/aiaccel_drv.c"
+stage
+check "a prefix lists its objects" 0 grep -qx $'\taiaccel_drv.o' "$tmp/tree/$drv/Makefile"
+check "a prefix lists no object it lacks" 1 grep -q aiaccel_job.o "$tmp/tree/$drv/Makefile"
+check "an incomplete module is not linked" 1 grep -q '+= aiaccel\.o' "$tmp/tree/$drv/Makefile"
+check "the driver's Kconfig entry comes first" 0 grep -qx 'config DRM_ACCEL_AIACCEL' "$tmp/tree/$drv/Kconfig"
+check "the model's entry waits for the model" 1 grep -q AIACCEL_SIM "$tmp/tree/$drv/Kconfig"
+for o in $(sed -n 's/^\t\([a-z_/]*\)\.o.*/\1/p' "$top/$drv/Makefile"); do
+	touch "$tmp/tree/$drv/$o.c"
+done
+stage
+check "a complete module is linked" 0 grep -q '+= aiaccel\.o' "$tmp/tree/$drv/Makefile"
+check "the model too" 0 grep -q '+= aiaccel_sim\.o' "$tmp/tree/$drv/Makefile"
+check "the model's Kconfig entry with it" 0 grep -qx 'config DRM_ACCEL_AIACCEL_SIM' "$tmp/tree/$drv/Kconfig"
+check "the complete Makefile is the repository's" 0 \
+	diff <(grep -v '^obj-.*tests/' "$top/$drv/Makefile") "$tmp/tree/$drv/Makefile"
+
 # Reports the kernel-log gate must catch, and lines it must let through.
 while IFS= read -r line; do
 	check "caught: $line" 0 grep -qE "$SPLAT_RE" <<<"$line"

@@ -117,6 +117,7 @@ def distro():
 SUITES = {
     "kunit": ("KUnit", lambda: counts_file("kunit.counts")),
     "host": ("host tests", lambda: counts_file("host.counts")),
+    "series": ("patch series (Linux 7.3)", lambda: counts_file("series.counts")),
     "lint": ("kernel lint", lambda: counts_file("lint.counts")),
     "igt": ("IGT (guest)", igt),
     "lib": ("library tests (guest)",
