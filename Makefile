@@ -86,12 +86,14 @@ bench-model:
 
 # Out-of-tree build against a configured Linux 7.3 tree, e.g. a distro's
 # headers package.  Needs CONFIG_DRM_ACCEL, DRM_SCHED, DRM_GEM_SHMEM_HELPER,
-# REGMAP and IRQ_SIM in that kernel.
+# REGMAP and IRQ_SIM in that kernel.  The uAPI headers are found here; their
+# #include "drm.h" finds the kernel's drm.h in its include/uapi/drm
+# ($(srctree) is expanded by Kbuild).
 KDIR ?= /lib/modules/$(shell uname -r)/build
 module:
 	$(MAKE) -C $(KDIR) M=$(TOP)/drivers/accel/aiaccel \
 		CONFIG_DRM_ACCEL_AIACCEL=m CONFIG_DRM_ACCEL_AIACCEL_SIM=m \
-		AIACCEL_UAPI=$(TOP)/include/uapi modules
+		'KCPPFLAGS=-I$(TOP)/include/uapi -I$$(srctree)/include/uapi/drm' modules
 
 # Debian packages, from packaging/debian, versioned by scripts/version.sh (libaidrv/include/aidrv.h).
 deb:
