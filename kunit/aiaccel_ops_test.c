@@ -2,14 +2,14 @@
 /*
  * KUnit suite aiaccel_sim_ops: the op kernels of the aiaccel hardware
  * model (drivers/accel/aiaccel/sim/aiaccel_sim_ops.c) against the reference
- * implementation (libaidrv/ref/aiaccel_ref.c), bit for bit, over random
- * shapes and quantisation parameters and over hand-picked corners; and the
- * validation rules, tensor lists and cost model.
+ * implementation (aiaccel_ref.c), bit for bit, over random shapes and
+ * quantisation parameters and over hand-picked corners; and the validation
+ * rules, tensor lists and cost model.
  *
  * Deterministic: each case seeds its own PRNG (splitmix64) with a fixed
  * value, and a mismatch names the case and iteration, so it reproduces.
- * The file also builds in userspace (libaidrv/tests/sim_ops_host_test.c)
- * with a small stand-in for the KUnit API, to run under the sanitizers.
+ * The file also builds in userspace with a small stand-in for the KUnit
+ * API, to run under the sanitizers.
  */
 
 #include <kunit/test.h>
@@ -19,11 +19,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-/*
- * kunit/ is drivers/accel/aiaccel/tests in the kernel tree, a symlink, so
- * this path is relative to the repository.  Only one file of the module
- * may include aiaccel_ref.c; others include aiaccel_ref.h.
- */
+/* Only one file of the module may include aiaccel_ref.c; others the .h. */
 #include "aiaccel_ref.c"
 #include "sim/aiaccel_sim_ops.h"
 

@@ -4,7 +4,7 @@
  *
  * These compute what the engines of the chip would compute, as fast as the
  * CPU reasonably allows, and bit-exact with the reference implementation
- * (libaidrv/ref/aiaccel_ref.c); KUnit checks that.  Like an engine with a
+ * (the KUnit suites' aiaccel_ref.c); KUnit checks that.  Like an engine with a
  * fixed local memory ("SRAM"), they stream the tensors through it: an op
  * is cut into tiles that fit, loaded and stored through the port the
  * engine provides (its view of device memory through the MMU), and the

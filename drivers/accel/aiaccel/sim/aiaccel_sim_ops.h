@@ -18,7 +18,7 @@
  * work units, and the port may stop the op at any unit boundary.
  *
  * The kernels are bit-exact with the reference implementation
- * (libaidrv/ref/aiaccel_ref.c); the semantics are specified in
+ * (the KUnit suites' aiaccel_ref.c); the semantics are specified in
  * Documentation/accel/aiaccel/isa.rst.
  */
 #ifndef __AIACCEL_SIM_OPS_H__
