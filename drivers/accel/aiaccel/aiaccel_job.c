@@ -295,10 +295,12 @@ static void put_fences(struct dma_fence **fences, u32 count)
 }
 
 /*
- * The fences of the in-syncs, looked up with the full 64-bit point (the
- * drm_sched helper takes 32 bits).  WAIT_FOR_SUBMIT may sleep here for up
- * to 5 s: the caller must hold no lock, drm_dev_enter()'s SRCU read lock
- * included (drm_syncobj_find_fence() asserts it with lockdep).
+ * The fences of the in-syncs, looked up before the job exists.
+ * WAIT_FOR_SUBMIT may sleep here for up to 5 s: the caller must hold no
+ * lock, drm_dev_enter()'s SRCU read lock included (drm_syncobj_find_fence()
+ * asserts it with lockdep).  That ordering, the WAIT_FOR_SUBMIT flag and
+ * the 64-bit point are why drm_sched_job_add_syncobj_dependency() (a
+ * 32-bit point, no flags, a job to add to) does not fit here.
  */
 static struct dma_fence **submit_in_fences(struct drm_file *file,
 					   const struct drm_aiaccel_submit *args)
