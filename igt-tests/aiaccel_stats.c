@@ -27,6 +27,40 @@ static void get_stats(int fd, struct drm_aiaccel_stats *st)
 	igt_assert_eq_u32(args.stats_size, sizeof(*st));
 }
 
+/*
+ * Keep engine 0 busy with jobs of @cs, however fast the host runs them:
+ * collect the events of those done and top the queue up to 16 in flight.
+ * A fixed batch can end before a sample is taken.
+ */
+static void feed_engine0(int fd, const struct aiaccel_cs *cs, unsigned int *queued)
+{
+	struct drm_aiaccel_submit args = {
+		.cs_handle = cs->buf.handle, .cs_size = cs->used,
+		.flags = DRM_AIACCEL_SUBMIT_EVENT, .engine = 0,
+		.priority = DRM_AIACCEL_PRIORITY_NORMAL,
+	};
+	struct drm_aiaccel_event_job ev;
+
+	while (*queued && !aiaccel_read_event(fd, &ev, 0)) {
+		igt_assert_eq(ev.status, 0);
+		(*queued)--;
+	}
+	for (; *queued < 16; (*queued)++)
+		do_ioctl(fd, DRM_IOCTL_AIACCEL_SUBMIT, &args);
+}
+
+/* Let the jobs feed_engine0() left run at full speed, and collect them. */
+static void drain_engine0(int fd, unsigned int *queued)
+{
+	struct drm_aiaccel_event_job ev;
+
+	aiaccel_sim_hook(0, "clock_divider", 1);
+	for (; *queued; (*queued)--) {
+		igt_assert_eq(aiaccel_read_event(fd, &ev, 120 * SEC), 0);
+		igt_assert_eq(ev.status, 0);
+	}
+}
+
 static uint64_t sum4(const __u64 *v)
 {
 	return v[0] + v[1] + v[2] + v[3];
@@ -321,9 +355,8 @@ int igt_main()
 	igt_describe("fdinfo engine busy time grows while a job runs, and cycles match.");
 	igt_subtest("fdinfo-busy-grows") {
 		struct drm_aiaccel_stats st;
-		struct drm_aiaccel_event_job ev;
 		uint64_t busy0 = 0, busy[3] = { 0 }, cycles = 0;
-		unsigned int seen = 0;
+		unsigned int seen = 0, queued = 0;
 		struct aiaccel_cs cs;
 		int i;
 
@@ -333,34 +366,17 @@ int igt_main()
 			aiaccel_cs_emit(&cs, AIACCEL_OP_NOP, 0, sizeof(struct aiaccel_op_nop));
 		/* Engine 0 only, so one fdinfo key sees it all. */
 		fdinfo_value(fd, "drm-engine-compute0", &busy0);
-		{
-			struct drm_aiaccel_submit args = {
-				.cs_handle = cs.buf.handle, .cs_size = cs.used,
-				.flags = DRM_AIACCEL_SUBMIT_EVENT, .engine = 0,
-				.priority = DRM_AIACCEL_PRIORITY_NORMAL,
-			};
-
-			for (i = 0; i < 40; i++)
-				do_ioctl(fd, DRM_IOCTL_AIACCEL_SUBMIT, &args);
-		}
-		/*
-		 * Samples taken while jobs are still to run, however fast the
-		 * host runs them: three, each larger than the one before.
-		 */
+		/* Three samples, each larger than the one before. */
 		for (i = 0; i < 200 && seen < 3; i++) {
 			uint64_t b = 0;
 
+			feed_engine0(fd, &cs, &queued);
 			usleep(50000);
-			get_stats(fd, &st);
 			igt_assert(fdinfo_value(fd, "drm-engine-compute0", &b));
-			if (st.file_jobs_completed >= 40)
-				break;
 			if (b > (seen ? busy[seen - 1] : busy0))
 				busy[seen++] = b;
 		}
-		aiaccel_sim_hook(0, "clock_divider", 1);
-		for (i = 0; i < 40; i++)
-			igt_assert_eq(aiaccel_read_event(fd, &ev, 120 * SEC), 0);
+		drain_engine0(fd, &queued);
 		igt_assert_f(seen == 3, "busy %" PRIu64 " -> %" PRIu64 " -> %" PRIu64
 			     " -> %" PRIu64 " while the jobs ran\n", busy0, busy[0], busy[1], busy[2]);
 		get_stats(fd, &st);
@@ -373,7 +389,6 @@ int igt_main()
 	igt_describe("aidrv-top --once shows this process, its memory and its engine use.");
 	igt_subtest("aidrv-top") {
 		const char *tools = getenv("AIACCEL_TOOLS");
-		struct drm_aiaccel_event_job ev;
 		struct aiaccel_buf big;
 		struct aiaccel_cs cs;
 		char cmd[512], line[512], comm[64];
@@ -393,23 +408,10 @@ int igt_main()
 		top = popen(cmd, "r");
 		igt_assert(top);
 		out = (struct pollfd){ .fd = fileno(top), .events = POLLIN };
-		/*
-		 * aidrv-top prints once, after its second sample.  Until then
-		 * keep engine 0 fed, however fast the host runs the jobs: a
-		 * fixed batch can end before the first sample.
-		 */
-		do {
-			struct drm_aiaccel_submit args = {
-				.cs_handle = cs.buf.handle, .cs_size = cs.used,
-				.flags = DRM_AIACCEL_SUBMIT_EVENT, .engine = 0,
-				.priority = DRM_AIACCEL_PRIORITY_NORMAL,
-			};
-
-			while (queued && !aiaccel_read_event(fd, &ev, 0))
-				queued--;
-			for (; queued < 16; queued++)
-				do_ioctl(fd, DRM_IOCTL_AIACCEL_SUBMIT, &args);
-		} while (poll(&out, 1, 10) == 0);
+		/* It prints once, after its second sample: feed engine 0 until then. */
+		do
+			feed_engine0(fd, &cs, &queued);
+		while (poll(&out, 1, 10) == 0);
 		while (fgets(line, sizeof(line), top)) {
 			unsigned long long mem, res;
 			double use0;
@@ -426,9 +428,7 @@ int igt_main()
 			igt_assert_f(use0 > 0, "engine 0 use %.1f%%\n", use0);
 		}
 		igt_assert_eq(pclose(top), 0);
-		aiaccel_sim_hook(0, "clock_divider", 1);
-		for (; queued; queued--)
-			igt_assert_eq(aiaccel_read_event(fd, &ev, 120 * SEC), 0);
+		drain_engine0(fd, &queued);
 		igt_assert_f(seen, "aidrv-top did not list pid %d\n", getpid());
 		aiaccel_buf_free(fd, &cs.buf);
 		aiaccel_buf_free(fd, &big);
