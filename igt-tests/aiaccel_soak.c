@@ -45,9 +45,9 @@
  * - a failed SUBMIT leaves no trace (no fence in its out-syncobj, no event,
  *   no job counted), a WAIT that returns means the jobs are done, an event
  *   comes only for a job that asked for it;
- * - a job the process waits for ends within half of job_timeout_ms (they
- *   take milliseconds: one retired only by the scheduler's timeout
- *   handler lost its interrupt);
+ * - no job is retired by the scheduler's timeout handler instead of its
+ *   interrupt (debugfs "rings", as root): a time limit on the waits would
+ *   fail on a busy host;
  * - the file's counters in GET_STATS equal the process's own count of
  *   submitted, completed and failed jobs and of the bytes of buffers it
  *   holds handles to; the device's grow, and at the end equal the sum over
@@ -762,16 +762,9 @@ static void job_retire(struct proc *p, struct sjob *j)
 	p->njobs--;
 }
 
-/*
- * Wait for one job by one of the means it offers, then retire it.  The
- * soak's jobs take milliseconds: one that takes half of job_timeout_ms
- * was only retired by the scheduler's timeout handler, its interrupt lost
- * (the handler finds it done: no timeout is counted).
- */
+/* Wait for one job by one of the means it offers, then retire it. */
 static void job_wait(struct proc *p, struct sjob *j)
 {
-	int64_t start = now_ns(), limit = p->info.job_timeout_ms * MSEC / 2;
-	uint64_t tag = j->tag;
 	int ways[4], n = 0, ret;
 
 	if (j->bin)
@@ -810,10 +803,6 @@ static void job_wait(struct proc *p, struct sjob *j)
 	}
 	if (j)
 		job_retire(p, j);
-	soak_assert(p, !limit || now_ns() - start < limit,
-		    "job 0x%llx took %lld ms to end, job_timeout_ms is %u: its interrupt was lost?",
-		    (unsigned long long)tag, (long long)((now_ns() - start) / MSEC),
-		    p->info.job_timeout_ms);
 }
 
 /*
@@ -2853,6 +2842,7 @@ static void soak(void)
 	struct aiaccel_buf sbuf;
 	struct shared sh;
 	uint64_t start_used, sum[3] = { 0 };
+	long missed;
 	int fd, vfd, i;
 
 	igt_require_f(nprocs >= 1 && nprocs <= SOAK_MAX_PROCS, "AIACCEL_SOAK_PROCS: 1..%d\n",
@@ -2867,6 +2857,9 @@ static void soak(void)
 	igt_assert_eq(xioctl(fd, DRM_IOCTL_AIACCEL_POWER, &power), 0);
 	start_used = aiaccel_mem_used(fd);
 	igt_assert_eq(get_stats(fd, &before), 0);
+	missed = aiaccel_missed_interrupts(fd);
+	if (missed < 0)
+		igt_info("debugfs rings unreadable: lost interrupts go unnoticed\n");
 
 	/* The shared buffers: constant part filled, the processes' regions zero. */
 	aiaccel_buf_new(fd, SHARED_SIZE, 0, &sbuf);
@@ -2903,6 +2896,10 @@ static void soak(void)
 	igt_assert_eq_u64(after.jobs_failed - before.jobs_failed, sum[2]);
 	igt_assert_eq_u64(after.jobs_timed_out, before.jobs_timed_out);
 	igt_assert_eq_u64(after.resets, before.resets);
+	if (missed >= 0)
+		igt_assert_f(aiaccel_missed_interrupts(fd) == missed,
+			     "interrupts missed: %ld before, %ld after (debugfs rings)\n",
+			     missed, aiaccel_missed_interrupts(fd));
 
 	/* Memory: back to the start once the shared buffer goes too. */
 	igt_assert_eq_u64(mem_used_settles(fd, start_used + SHARED_SIZE), start_used + SHARED_SIZE);

@@ -883,6 +883,43 @@ static uint64_t jobs_retired(int fd)
 	return st.jobs_completed + st.jobs_failed;
 }
 
+/*
+ * A job whose interrupt is lost completes all the same, successfully, once
+ * the timeout handler finds it done: debugfs counts it, nothing is reset,
+ * and the next job's interrupt comes as usual.
+ */
+static void test_lost_interrupt(unsigned int instance)
+{
+	int fd = track_fd(aiaccel_open(0));
+	long missed = aiaccel_missed_interrupts(fd);
+	struct drm_aiaccel_event_job ev;
+	unsigned int resets;
+	struct copy_job a, b;
+
+	igt_require_f(missed >= 0, "needs debugfs (root): accel/<device>/rings\n");
+	resets = sysfs_resets(fd);
+	copy_job_new(fd, &a, 1);
+	copy_job_new(fd, &b, 2);
+	aiaccel_require_sim_hook(instance, "lose_next_irq", 1);
+	igt_assert_eq(copy_job_submit(&a, 0, 0x1, NULL, 0), 0);
+	igt_assert_eq(aiaccel_read_event(fd, &ev, 30 * SEC), 0);
+	igt_assert_eq_u64(ev.user_data, 0x1);
+	igt_assert_eq(ev.status, 0);
+	igt_assert(copied(&a));
+	igt_assert_eq(aiaccel_missed_interrupts(fd), missed + 1);
+	igt_assert_eq(sysfs_resets(fd), resets);
+
+	igt_assert_eq(copy_job_submit(&b, 0, 0x2, NULL, 0), 0);
+	igt_assert_eq(aiaccel_read_event(fd, &ev, 30 * SEC), 0);
+	igt_assert_eq_u64(ev.user_data, 0x2);
+	igt_assert_eq(ev.status, 0);
+	igt_assert(copied(&b));
+	igt_assert_eq(aiaccel_missed_interrupts(fd), missed + 1);
+	copy_job_free(&a);
+	copy_job_free(&b);
+	close_fd(fd);
+}
+
 int igt_main()
 {
 	unsigned int instance = 0;
@@ -936,6 +973,13 @@ int igt_main()
 					break;
 			}
 			igt_assert_f(n <= 3072, "no op ran for 2 * job_timeout_ms\n");
+		}
+
+		igt_describe("A job whose interrupt is lost succeeds once the timeout handler "
+			     "finds it done; debugfs counts the lost interrupt; no reset.");
+		igt_subtest("lost-interrupt") {
+			close_leftovers();
+			test_lost_interrupt(instance);
 		}
 
 		igt_describe("A hang leaves a devcoredump with the registers, the ring and the "

@@ -115,6 +115,29 @@ bool aiaccel_device_names(int minor, char *dev, char *parent, size_t len)
 	return true;
 }
 
+long aiaccel_missed_interrupts(int fd)
+{
+	char path[PATH_MAX], dev[128], parent[128], line[256];
+	unsigned int missed;
+	long sum = 0;
+	FILE *f;
+
+	if (!aiaccel_device_names(aiaccel_fd_minor(fd), dev, parent, sizeof(dev)))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/rings", dev);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *at = strstr(line, " resets, ");
+
+		if (at && sscanf(at, " resets, %u interrupts missed", &missed) == 1)
+			sum += missed;
+	}
+	fclose(f);
+	return sum;
+}
+
 bool aiaccel_read_reg(int minor, unsigned int reg, uint32_t *val)
 {
 	char dev[128], parent[128];

@@ -36,6 +36,12 @@ int aiaccel_fd_minor(int fd);
  * its parent, the model instance ("aiaccel-sim.0"); false if unknown. */
 bool aiaccel_device_names(int minor, char *dev, char *parent, size_t len);
 
+/*
+ * Jobs of @fd's device the driver's timeout handler found finished but
+ * not retired, their interrupt lost (debugfs "rings"); -1 if unreadable.
+ */
+long aiaccel_missed_interrupts(int fd);
+
 /* Read register reg of the device at accel minor through the parent's
  * regmap debugfs dump; false if unavailable. */
 bool aiaccel_read_reg(int minor, unsigned int reg, uint32_t *val);

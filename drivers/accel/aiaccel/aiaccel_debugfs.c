@@ -95,9 +95,9 @@ static int rings_show(struct seq_file *m, void *data)
 		scoped_guard(spinlock_irqsave, &q->lock) {
 			list_for_each(pos, &q->pending)
 				pending++;
-			seq_printf(m, "engine %u: ring %u entries at %pad, tail %u, emitted %llu, retired %llu, %u in flight, %u resets\n",
+			seq_printf(m, "engine %u: ring %u entries at %pad, tail %u, emitted %llu, retired %llu, %u in flight, %u resets, %u interrupts missed\n",
 				   i, q->ring_size, &q->ring_dma, q->tail, q->emitted, q->retired,
-				   pending, q->resets);
+				   pending, q->resets, q->irqs_missed);
 		}
 		if (!powered)
 			continue;

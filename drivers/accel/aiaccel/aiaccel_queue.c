@@ -442,8 +442,18 @@ static enum drm_gpu_sched_stat queue_timedout(struct aiaccel_queue *q, struct ai
 	u32 progress;
 
 	/* Completed just now, or the engine is still retiring work: not hung. */
-	scoped_guard(spinlock_irqsave, &q->lock)
+	scoped_guard(spinlock_irqsave, &q->lock) {
+		bool retired = dma_fence_is_signaled(&job->hw_fence->base);
+
 		queue_retire_locked(q);
+		/*
+		 * Finished, yet for job_timeout_ms no interrupt retired it:
+		 * counted (debugfs "rings") rather than logged, since one may
+		 * race with an interrupt that is just being delivered.
+		 */
+		if (!retired && dma_fence_is_signaled(&job->hw_fence->base))
+			q->irqs_missed++;
+	}
 	if (regmap_read(adev->regs, q_reg(q, AIACCEL_Q_PROGRESS), &progress))
 		progress = q->last_progress;
 	if (dma_fence_is_signaled(&job->hw_fence->base) || progress != q->last_progress) {

@@ -58,6 +58,8 @@ struct aiaccel_fence {
  * @last_retire_ns: When the engine last retired a job, i.e. started the
  *	next one if it had one (under @lock).
  * @resets: Engine resets done for hung jobs.
+ * @irqs_missed: Jobs the timeout handler found finished on the engine
+ *	but not retired: their interrupt never came (under @lock).
  */
 struct aiaccel_queue {
 	struct aiaccel_device *adev;
@@ -77,6 +79,7 @@ struct aiaccel_queue {
 	u32 last_progress;
 	u64 last_retire_ns;
 	unsigned int resets;
+	unsigned int irqs_missed;
 };
 
 u64 aiaccel_seqno_extend(u64 last, u64 emitted, u32 hw);

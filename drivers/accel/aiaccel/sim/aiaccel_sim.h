@@ -101,6 +101,9 @@ struct aiaccel_sim_engine {
  * @refuse_reset: While set, engine resets (Q_CTRL.RESET) do nothing: the
  *	engine keeps running (or hanging on) its job, as a broken chip would.
  *	The device reset (RESET register) still works.
+ * @lose_next_irq: The next time the interrupt line should rise, it does
+ *	not: the edge is lost, the causes stay latched in IRQ_STATUS until
+ *	the next edge delivers them.
  */
 struct aiaccel_sim_hooks {
 	atomic_t hang_next_job;
@@ -108,6 +111,7 @@ struct aiaccel_sim_hooks {
 	atomic_t error_next_job;
 	atomic_t clock_divider;
 	atomic_t refuse_reset;
+	atomic_t lose_next_irq;
 };
 
 /**

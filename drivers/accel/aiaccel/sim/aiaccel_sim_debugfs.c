@@ -52,5 +52,6 @@ struct dentry *aiaccel_sim_debugfs_init(struct aiaccel_sim *sim, struct dentry *
 	debugfs_create_atomic_t("error_next_job", 0600, dir, &hooks->error_next_job);
 	debugfs_create_file_unsafe("clock_divider", 0600, dir, sim, &clock_divider_fops);
 	debugfs_create_atomic_t("refuse_reset", 0600, dir, &hooks->refuse_reset);
+	debugfs_create_atomic_t("lose_next_irq", 0600, dir, &hooks->lose_next_irq);
 	return dir;
 }

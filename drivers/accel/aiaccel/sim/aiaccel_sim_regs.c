@@ -33,8 +33,12 @@ void aiaccel_sim_update_irq(struct aiaccel_sim *sim)
 {
 	bool level = sim->irq_status & sim->irq_mask;
 
-	if (level && !sim->irq_line && sim->raise_irq)
+	if (level && !sim->irq_line && sim->raise_irq) {
+		/* Lost on the way: the line is still low, the next edge brings it. */
+		if (atomic_add_unless(&sim->hooks.lose_next_irq, -1, 0))
+			return;
 		sim->raise_irq(sim->irq_ctx);
+	}
 	sim->irq_line = level;
 }
 
