@@ -146,7 +146,7 @@ static int submit(struct ctx *c, uint32_t engine, const struct drm_aiaccel_submi
 	struct drm_aiaccel_submit args = {
 		.cs_handle = c->cs.handle,
 		.cs_size = sizeof(struct aiaccel_op_nop),
-		.flags = flags,
+		.flags = flags | DRM_AIACCEL_SUBMIT_ENGINE,
 		.bos = (uintptr_t)bos,
 		.bo_count = nbos,
 		.bo_stride = sizeof(*bos),
@@ -205,7 +205,7 @@ static double p1_aiaccel_event(struct ctx *c, int n)
 	struct drm_aiaccel_submit args = {
 		.cs_handle = c->cs.handle,
 		.cs_size = sizeof(struct aiaccel_op_nop),
-		.flags = DRM_AIACCEL_SUBMIT_EVENT,
+		.flags = DRM_AIACCEL_SUBMIT_EVENT | DRM_AIACCEL_SUBMIT_ENGINE,
 		.bo_stride = sizeof(struct drm_aiaccel_submit_bo),
 		.in_sync_stride = sizeof(struct drm_aiaccel_sync),
 		.out_sync_stride = sizeof(struct drm_aiaccel_sync),

@@ -720,7 +720,7 @@ static void job_retire(struct proc *p, struct sjob *j)
 		if (j->ev.status != j->status)
 			dump_job(p, j);
 		check(p, CALL_JOB_STATUS, "in the event", j->ev.status, j->status);
-		soak_assert(p, j->engine == DRM_AIACCEL_ENGINE_ANY ? j->ev.engine <
+		soak_assert(p, j->engine == AIACCEL_ENGINE_ANY ? j->ev.engine <
 			    p->info.num_engines : j->ev.engine == j->engine,
 			    "job 0x%llx for engine %d ran on engine %u", (unsigned long long)j->tag,
 			    (int)j->engine, j->ev.engine);
@@ -1480,7 +1480,7 @@ static void step_submit(struct proc *p)
 	j->event = chance(p, 50);
 	j->tag = ((uint64_t)p->idx << 56) | ++p->job_seq;
 	j->seq = p->job_seq;
-	j->engine = chance(p, 50) ? DRM_AIACCEL_ENGINE_ANY : rnd(p, p->info.num_engines);
+	j->engine = chance(p, 50) ? AIACCEL_ENGINE_ANY : rnd(p, p->info.num_engines);
 
 	aiaccel_submit_init(&args, NULL);
 	args.cs_handle = p->cs.handle;
@@ -1499,12 +1499,12 @@ static void step_submit(struct proc *p)
 	args.in_sync_count = nin;
 	args.out_syncs = (uintptr_t)aout;
 	args.out_sync_count = nout;
-	args.engine = j->engine;
 	prio_high = chance(p, 10);
 	args.priority = prio_high ? DRM_AIACCEL_PRIORITY_HIGH :
 		chance(p, 30) ? DRM_AIACCEL_PRIORITY_LOW : DRM_AIACCEL_PRIORITY_NORMAL;
 	args.flags = (j->event ? DRM_AIACCEL_SUBMIT_EVENT : 0) |
 		     (implicit ? 0 : DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC);
+	aiaccel_submit_engine(&args, j->engine);
 	args.event_data = j->tag;
 	want = prio_high && !p->privileged ? -EPERM : 0;
 
@@ -1566,7 +1566,7 @@ static void step_gate(struct proc *p)
 	j->event = true;
 	j->tag = ((uint64_t)p->idx << 56) | ++p->job_seq;
 	j->seq = p->job_seq;
-	j->engine = DRM_AIACCEL_ENGINE_ANY;
+	j->engine = AIACCEL_ENGINE_ANY;
 	aiaccel_submit_init(&args, NULL);
 	args.cs_handle = p->cs.handle;
 	args.cs_offset = slot * CS_SLOT;
@@ -1621,15 +1621,21 @@ static void step_submit_invalid(struct proc *p)
 	switch (kind) {
 	case 0:
 		what = "with an unknown flag";
-		args.flags |= 1u << (2 + rnd(p, 30));
+		args.flags |= 1u << (3 + rnd(p, 29));
 		break;
 	case 1:
 		what = "with a reserved field set";
 		args.reserved[rnd(p, 2)] = 1ull << rnd(p, 64);
 		break;
 	case 2:
-		what = "for an engine the device lacks";
-		args.engine = p->info.num_engines + rnd(p, 0xfffffffeu - p->info.num_engines);
+		if (chance(p, 50)) {
+			what = "for an engine the device lacks";
+			aiaccel_submit_engine(&args, p->info.num_engines +
+					      rnd(p, 0xfffffffeu - p->info.num_engines));
+		} else {
+			what = "for an engine without SUBMIT_ENGINE";
+			args.engine = 1 + rnd(p, 0xfffffffeu);
+		}
 		break;
 	case 3:
 		what = "with an unknown priority";

@@ -336,7 +336,8 @@ int igt_main()
 		{
 			struct drm_aiaccel_submit args = {
 				.cs_handle = cs.buf.handle, .cs_size = cs.used,
-				.flags = DRM_AIACCEL_SUBMIT_EVENT, .engine = 0,
+				.flags = DRM_AIACCEL_SUBMIT_EVENT | DRM_AIACCEL_SUBMIT_ENGINE,
+				.engine = 0,
 				.priority = DRM_AIACCEL_PRIORITY_NORMAL,
 			};
 
@@ -401,7 +402,8 @@ int igt_main()
 		do {
 			struct drm_aiaccel_submit args = {
 				.cs_handle = cs.buf.handle, .cs_size = cs.used,
-				.flags = DRM_AIACCEL_SUBMIT_EVENT, .engine = 0,
+				.flags = DRM_AIACCEL_SUBMIT_EVENT | DRM_AIACCEL_SUBMIT_ENGINE,
+				.engine = 0,
 				.priority = DRM_AIACCEL_PRIORITY_NORMAL,
 			};
 

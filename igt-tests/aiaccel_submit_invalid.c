@@ -161,18 +161,22 @@ int igt_main()
 			expect_err(&b, a, -EINVAL);
 		}
 		a = base_args(&b);
-		a.flags = DRM_AIACCEL_SUBMIT_FLAGS;	/* both known flags */
+		a.flags = DRM_AIACCEL_SUBMIT_FLAGS;	/* every known flag */
 		expect_ok(&b, a);
 	}
 
-	igt_describe("An engine the device does not have is -EINVAL; each engine it "
-		     "has, and ENGINE_ANY, are fine.");
+	igt_describe("With SUBMIT_ENGINE, an engine the device does not have is -EINVAL "
+		     "and each engine it has runs the job; without it, any engine but 0 "
+		     "is -EINVAL.");
 	igt_subtest("engine") {
-		static const uint32_t bad[] = { 4, 5, 0x7fffffff, 0xfffffffe, 0x80000000 };
+		static const uint32_t bad[] = { 4, 5, 0x7fffffff, 0xfffffffe, 0x80000000,
+						0xffffffff };
+		struct drm_aiaccel_event_job ev;
 		struct drm_aiaccel_submit a;
 		unsigned int i;
 
 		a = base_args(&b);
+		a.flags |= DRM_AIACCEL_SUBMIT_ENGINE;
 		a.engine = info.num_engines;
 		expect_err(&b, a, -EINVAL);
 		for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -185,8 +189,56 @@ int igt_main()
 			a.engine = i;
 			expect_ok(&b, a);
 		}
-		a.engine = DRM_AIACCEL_ENGINE_ANY;
+
+		a = base_args(&b);
+		for (i = 1; i < info.num_engines; i++) {
+			a.engine = i;
+			expect_err(&b, a, -EINVAL);
+		}
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			a.engine = bad[i];
+			expect_err(&b, a, -EINVAL);
+		}
+		a.engine = 0;
 		expect_ok(&b, a);
+
+		/* Pinned, the event reports the engine asked for. */
+		for (i = 0; i < info.num_engines; i++) {
+			a = base_args(&b);
+			a.bo_count = a.in_sync_count = a.out_sync_count = 0;
+			a.flags |= DRM_AIACCEL_SUBMIT_ENGINE;
+			a.engine = i;
+			igt_assert_eq(aiaccel_submit_raw(b.fd, &a), 0);
+			igt_assert_eq(aiaccel_read_event(b.fd, &ev, 30 * SEC), 0);
+			igt_assert_eq(ev.status, 0);
+			igt_assert_eq_u32(ev.engine, i);
+		}
+	}
+
+	igt_describe("A SUBMIT with every field zero but its command stream (and the "
+		     "event asked for, to see it) runs without CAP_SYS_NICE, at normal "
+		     "priority, on an engine of the driver's choice.");
+	igt_subtest("zeroed") {
+		igt_fork(child, 1) {
+			struct drm_aiaccel_event_job ev;
+			struct drm_aiaccel_submit a;
+
+			drop_cap_sys_nice();
+			memset(&a, 0, sizeof(a));
+			a.cs_handle = b.cs.buf.handle;
+			a.cs_size = b.cs.used;
+			a.flags = DRM_AIACCEL_SUBMIT_EVENT;
+			a.event_data = VALID_TAG;
+			igt_assert_eq(aiaccel_submit_raw(b.fd, &a), 0);
+			igt_assert_eq(aiaccel_read_event(b.fd, &ev, 30 * SEC), 0);
+			igt_assert_eq_u64(ev.user_data, VALID_TAG);
+			igt_assert_eq(ev.status, 0);
+			igt_assert_lt_u32(ev.engine, info.num_engines);
+			/* HIGH is what needs the capability; zero is not HIGH. */
+			a.priority = DRM_AIACCEL_PRIORITY_HIGH;
+			igt_assert_eq(aiaccel_submit_raw(b.fd, &a), -EPERM);
+		}
+		igt_waitchildren();
 	}
 
 	igt_describe("An unknown priority is -EINVAL; HIGH without CAP_SYS_NICE is -EPERM.");
@@ -201,7 +253,7 @@ int igt_main()
 			a.priority = bad[i];
 			expect_err(&b, a, -EINVAL);
 		}
-		for (i = DRM_AIACCEL_PRIORITY_LOW; i <= DRM_AIACCEL_PRIORITY_HIGH; i++) {
+		for (i = 0; i <= DRM_AIACCEL_PRIORITY_HIGH; i++) {
 			a = base_args(&b);
 			a.priority = i;
 			expect_ok(&b, a);

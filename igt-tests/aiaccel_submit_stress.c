@@ -109,7 +109,7 @@ static void test_queue_order(uint32_t engine)
 			args.flags |= DRM_AIACCEL_SUBMIT_EVENT;
 			args.event_data = i;
 		}
-		args.engine = engine;
+		aiaccel_submit_engine(&args, engine);
 		args.out_syncs = (uintptr_t)&out;
 		args.out_sync_count = 1;
 		igt_assert_f(aiaccel_submit_raw(fd, &args) == 0, "SUBMIT %u of %u: %s\n", i, n,
@@ -134,7 +134,7 @@ static void test_queue_order(uint32_t engine)
 		igt_assert_f(ev.user_data == i, "event %u arrived as event %u\n",
 			     (unsigned int)ev.user_data, i);
 		igt_assert_eq(ev.status, 0);
-		if (engine != DRM_AIACCEL_ENGINE_ANY)
+		if (engine != AIACCEL_ENGINE_ANY)
 			igt_assert_eq_u32(ev.engine, engine);
 		igt_assert(ev.done_ns >= last_done);
 		last_done = ev.done_ns;
@@ -245,9 +245,9 @@ static void flood(unsigned int n, unsigned int batch)
 			aiaccel_submit_init(&args, &cs);
 			/* Empty jobs and one-NOP jobs; each engine, and any. */
 			args.cs_size = j % 2 ? cs.used : 0;
-			args.engine = j % (engines + 1) == engines ? DRM_AIACCEL_ENGINE_ANY
-								    : j % (engines + 1);
 			args.flags = DRM_AIACCEL_SUBMIT_EVENT;
+			aiaccel_submit_engine(&args, j % (engines + 1) == engines ?
+					      AIACCEL_ENGINE_ANY : j % (engines + 1));
 			args.event_data = j;
 			args.out_syncs = (uintptr_t)out;
 			args.out_sync_count = 2;
@@ -334,7 +334,7 @@ int igt_main()
 			igt_dynamic("engine0")
 				test_queue_order(0);
 			igt_dynamic("any-engine")
-				test_queue_order(DRM_AIACCEL_ENGINE_ANY);
+				test_queue_order(AIACCEL_ENGINE_ANY);
 		}
 
 		igt_describe("100 short jobs with out-syncobjs and events, one at a time, "

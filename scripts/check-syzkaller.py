@@ -532,7 +532,7 @@ MUTATIONS = [
      "\tva\t\taiaccel_va\t(out)\n\tsize\t\tint64\t(out)", "has members"),
     ("a member of the wrong width", "desc", "\tinstance\t\tint32", "\tinstance\t\tint64",
      "at offset"),
-    ("a flag missing from its set", "desc", ", DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC\n", "\n",
+    ("a flag missing from its set", "desc", ", DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC,", ",",
      "missing ['DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC']"),
     ("an ioctl of the wrong direction", "desc",
      "const[DRM_IOCTL_AIACCEL_GET_INFO], arg ptr[inout,",

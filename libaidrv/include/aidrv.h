@@ -745,11 +745,13 @@ struct aidrv_sync {
  * @in_sync_count: Entries of @in_syncs.
  * @out_syncs: Syncobj points to signal.
  * @out_sync_count: Entries of @out_syncs.
- * @engine: Engine index, or DRM_AIACCEL_ENGINE_ANY (the default).
- * @priority: An &enum drm_aiaccel_priority; NORMAL by default, HIGH
+ * @engine: With DRM_AIACCEL_SUBMIT_ENGINE in @flags, the engine to run
+ *	on; else 0 (the default), and the driver picks the least busy one.
+ * @priority: An &enum drm_aiaccel_priority; NORMAL (0) by default, HIGH
  *	needs CAP_SYS_NICE.
  * @flags: DRM_AIACCEL_SUBMIT_EVENT (a completion event for
- *	aidrv_device_read_event()), DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC.
+ *	aidrv_device_read_event()), DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC,
+ *	DRM_AIACCEL_SUBMIT_ENGINE (run on @engine).
  * @event_data: Copied into the completion event.
  * @in_fence_fd: A sync_file the job waits for, or -1 (the default); it
  *	stays the caller's.
@@ -778,7 +780,7 @@ struct aidrv_submit {
  * @s: The description.
  * @size: sizeof(*@s) as the caller knows it.
  *
- * Zeroes @size bytes, sets @s->size, any engine, normal priority, no
+ * Zeroes @size bytes (any engine, normal priority), sets @s->size and no
  * in-fence.  Nothing happens if @s is NULL or @size is smaller than the
  * first library's struct (1.0).
  */

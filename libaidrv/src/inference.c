@@ -55,7 +55,8 @@ struct inference_slot {
 	uint64_t cs_size;
 	struct aidrv_job_bo *job_bos;	/* data (if any) and every tensor */
 	unsigned int job_bo_count;
-	uint32_t engine;		/* where its jobs run */
+	uint32_t engine;		/* where its jobs run, if pinned */
+	bool pinned;			/* to @engine; else any engine */
 	/* The job in flight in this slot, if any. */
 	struct aidrv_job *job;
 	int8_t *dst;			/* where its outputs go; NULL: discard */
@@ -251,9 +252,10 @@ int aidrv_inference_create(struct aidrv_device *dev, const struct aidrv_model *m
 	else
 		inf->want_slots = info.num_engines < 2 ? 2 :
 				  info.num_engines > SLOTS_MAX ? SLOTS_MAX : info.num_engines;
-	for (i = 0; i < inf->want_slots; i++)
-		inf->slot[i].engine = inf->want_slots > 1 && info.num_engines > 1 ?
-				      i % info.num_engines : DRM_AIACCEL_ENGINE_ANY;
+	for (i = 0; i < inf->want_slots; i++) {
+		inf->slot[i].pinned = inf->want_slots > 1 && info.num_engines > 1;
+		inf->slot[i].engine = inf->slot[i].pinned ? i % info.num_engines : 0;
+	}
 	ret = aidrv_model_input(model, &inf->in, sizeof(inf->in));
 	if (!ret)
 		ret = aidrv_model_output(model, &inf->out, sizeof(inf->out));
@@ -356,6 +358,8 @@ static int slot_submit(struct aidrv_inference *inf, struct inference_slot *s,
 	sub.bos = s->job_bos;
 	sub.bo_count = s->job_bo_count;
 	sub.engine = s->engine;
+	if (s->pinned)
+		sub.flags |= DRM_AIACCEL_SUBMIT_ENGINE;
 	ret = aidrv_job_submit(inf->dev, &sub, &s->job);
 	if (ret)
 		return ret;

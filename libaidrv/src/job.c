@@ -82,8 +82,6 @@ void aidrv_submit_init(struct aidrv_submit *s, size_t size)
 		return;
 	memset(s, 0, size);
 	s->size = size;
-	s->engine = DRM_AIACCEL_ENGINE_ANY;
-	s->priority = DRM_AIACCEL_PRIORITY_NORMAL;
 	s->in_fence_fd = -1;
 }
 

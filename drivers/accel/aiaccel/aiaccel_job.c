@@ -217,7 +217,8 @@ static int submit_validate(struct aiaccel_device *adev, struct drm_aiaccel_submi
 {
 	if (args->flags & ~DRM_AIACCEL_SUBMIT_FLAGS || args->reserved[0] || args->reserved[1])
 		return -EINVAL;
-	if (args->engine != DRM_AIACCEL_ENGINE_ANY && args->engine >= adev->hw.num_engines)
+	if (args->flags & DRM_AIACCEL_SUBMIT_ENGINE ?
+	    args->engine >= adev->hw.num_engines : args->engine)
 		return -EINVAL;
 	if (args->priority > DRM_AIACCEL_PRIORITY_HIGH)
 		return -EINVAL;
@@ -591,10 +592,11 @@ static int submit_job(struct drm_device *drm, struct drm_file *file,
 	struct drm_sched_entity *entity;
 	struct aiaccel_job *job;
 	struct dma_fence *done;
-	u32 nbos = 0;
+	u32 nbos = 0, engine;
 	int ret;
 
-	entity = aiaccel_ctx_entity(ctx, submit_priority(args->priority), args->engine);
+	engine = args->flags & DRM_AIACCEL_SUBMIT_ENGINE ? args->engine : AIACCEL_ENGINE_ANY;
+	entity = aiaccel_ctx_entity(ctx, submit_priority(args->priority), engine);
 	if (IS_ERR(entity))
 		return PTR_ERR(entity);
 	bos = submit_bo_list(args, &nbos);
@@ -635,7 +637,7 @@ static int submit_job(struct drm_device *drm, struct drm_file *file,
 		submit_abort(drm, job);
 		goto out;
 	}
-	trace_aiaccel_job_submit(file->client_id, args->engine, args->priority,
+	trace_aiaccel_job_submit(file->client_id, engine, args->priority,
 				 args->cs_size, nbos);
 	publish_out_syncs(out_syncs, args->out_sync_count, done);
 	dma_fence_put(done);

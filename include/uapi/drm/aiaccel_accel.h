@@ -262,22 +262,28 @@ struct drm_aiaccel_sync {
  * still published on its buffers, so others wait for it.
  */
 #define DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC	(1U << 1)
+/**
+ * DRM_AIACCEL_SUBMIT_ENGINE - Run the job on engine @engine of
+ * &struct drm_aiaccel_submit.  Without it the driver picks the least busy
+ * engine and @engine must be zero.
+ */
+#define DRM_AIACCEL_SUBMIT_ENGINE		(1U << 2)
 /** DRM_AIACCEL_SUBMIT_FLAGS - Every flag SUBMIT knows. */
 #define DRM_AIACCEL_SUBMIT_FLAGS \
-	(DRM_AIACCEL_SUBMIT_EVENT | DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC)
-
-/** DRM_AIACCEL_ENGINE_ANY - Let the driver pick the least busy engine. */
-#define DRM_AIACCEL_ENGINE_ANY		0xffffffffU
+	(DRM_AIACCEL_SUBMIT_EVENT | DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC | \
+	 DRM_AIACCEL_SUBMIT_ENGINE)
 
 /**
  * enum drm_aiaccel_priority - Scheduling priority of a job.
- * @DRM_AIACCEL_PRIORITY_LOW: Background work.
- * @DRM_AIACCEL_PRIORITY_NORMAL: The default.
- * @DRM_AIACCEL_PRIORITY_HIGH: Needs CAP_SYS_NICE.
+ * @DRM_AIACCEL_PRIORITY_NORMAL: The default: a zeroed submit runs at it.
+ * @DRM_AIACCEL_PRIORITY_LOW: Background work: runs when no NORMAL or HIGH
+ *	job of the engine is ready.
+ * @DRM_AIACCEL_PRIORITY_HIGH: Runs before NORMAL and LOW jobs; needs
+ *	CAP_SYS_NICE.
  */
 enum drm_aiaccel_priority {
-	DRM_AIACCEL_PRIORITY_LOW = 0,
-	DRM_AIACCEL_PRIORITY_NORMAL = 1,
+	DRM_AIACCEL_PRIORITY_NORMAL = 0,
+	DRM_AIACCEL_PRIORITY_LOW = 1,
 	DRM_AIACCEL_PRIORITY_HIGH = 2,
 };
 
@@ -298,7 +304,10 @@ enum drm_aiaccel_priority {
  * Queues one job: the command stream at @cs_offset in buffer @cs_handle
  * runs on an engine in the submitter's address space once every in-sync
  * has signalled and (unless NO_IMPLICIT_SYNC) the listed buffers' earlier
- * users are done.  The command-stream format is include/uapi/drm/aiaccel_isa.h.
+ * users are done.  The command-stream format is
+ * include/uapi/drm/aiaccel_isa.h.  A submit with only @cs_handle and
+ * @cs_size set (the rest zero) runs at normal priority on the least busy
+ * engine.
  *
  * Arrays are passed as a user pointer, a count and the size of one
  * element (@bo_stride, @in_sync_stride, @out_sync_stride): an element
@@ -335,9 +344,13 @@ struct drm_aiaccel_submit {
 	__u32 out_sync_count;
 	/** @out_sync_stride: sizeof(struct drm_aiaccel_sync) as the caller knows it. */
 	__u32 out_sync_stride;
-	/** @engine: Engine index, or %DRM_AIACCEL_ENGINE_ANY. */
+	/**
+	 * @engine: With %DRM_AIACCEL_SUBMIT_ENGINE, the engine to run on,
+	 * below &drm_aiaccel_info.num_engines; without it, must be zero and
+	 * the driver picks the least busy engine.
+	 */
 	__u32 engine;
-	/** @priority: One of &enum drm_aiaccel_priority. */
+	/** @priority: One of &enum drm_aiaccel_priority; 0 is NORMAL. */
 	__u32 priority;
 	/** @event_data: Copied into the completion event (SUBMIT_EVENT). */
 	__u64 event_data;
@@ -406,7 +419,8 @@ struct drm_aiaccel_event_job {
  * DRM_IOCTL_AIACCEL_SUBMIT - Queue a job.
  *
  * Errors: -EINVAL for unknown flags or priority, non-zero reserved fields,
- * an engine the device does not have, a bad stride, a count over the
+ * an engine the device does not have (with %DRM_AIACCEL_SUBMIT_ENGINE), a
+ * non-zero engine without %DRM_AIACCEL_SUBMIT_ENGINE, a bad stride, a count over the
  * limit, a command stream outside its buffer or misaligned, a buffer
  * listed without READ or WRITE, an in-sync point not yet submitted
  * (without WAIT_FOR_SUBMIT); -ENOENT for an unknown buffer or syncobj
