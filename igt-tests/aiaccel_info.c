@@ -94,6 +94,22 @@ int igt_main()
 	igt_subtest("info-queue-depth")
 		check_queue_depth(fd);
 
+	igt_describe("GET_INFO reports usable limits: at least one buffer and sync per "
+		     "SUBMIT, a command stream of whole 8-byte ops, buffers of whole pages.");
+	igt_subtest("info-limits") {
+		struct drm_aiaccel_info info;
+
+		igt_assert_eq(aiaccel_get_info(fd, &info), 0);
+		igt_assert_lte(1, info.max_submit_bos);
+		igt_assert_lte(1, info.max_submit_syncs);
+		igt_assert_lte_u64(8, info.max_cs_size);
+		igt_assert_eq_u64(info.max_cs_size % 8, 0);
+		igt_assert_lte_u64(info.page_size, info.max_bo_size);
+		igt_assert_eq_u64(info.max_bo_size % info.page_size, 0);
+		igt_assert(info.bo_flags & DRM_AIACCEL_BO_DEVICE_READ_ONLY);
+		igt_assert(info.submit_flags & DRM_AIACCEL_SUBMIT_ENGINE);
+	}
+
 	igt_describe("A size query returns the kernel's struct size and copies nothing.");
 	igt_subtest("info-size-query") {
 		struct drm_aiaccel_get_info args = { 0 };

@@ -396,6 +396,17 @@ static uint32_t rnd(struct proc *p, uint32_t n)
 	return n ? aiaccel_rng_u32(&p->rng) % n : 0;
 }
 
+/* A flag bit that is not in @known (GET_INFO's bo_flags, submit_flags). */
+static uint32_t unknown_flag(struct proc *p, uint32_t known)
+{
+	uint32_t bit;
+
+	do
+		bit = 1u << rnd(p, 32);
+	while (bit & known);
+	return bit;
+}
+
 static uint64_t rnd_u64(struct proc *p, uint64_t lo, uint64_t hi)
 {
 	uint64_t r = ((uint64_t)aiaccel_rng_u32(&p->rng) << 32) | aiaccel_rng_u32(&p->rng);
@@ -1621,7 +1632,7 @@ static void step_submit_invalid(struct proc *p)
 	switch (kind) {
 	case 0:
 		what = "with an unknown flag";
-		args.flags |= 1u << (3 + rnd(p, 29));
+		args.flags |= unknown_flag(p, p->info.submit_flags);
 		break;
 	case 1:
 		what = "with a reserved field set";
@@ -1669,13 +1680,13 @@ static void step_submit_invalid(struct proc *p)
 		what = "with too many elements";
 		switch (rnd(p, 3)) {
 		case 0:
-			args.bo_count = DRM_AIACCEL_MAX_SUBMIT_BOS + 1 + rnd(p, 1000);
+			args.bo_count = p->info.max_submit_bos + 1 + rnd(p, 1000);
 			break;
 		case 1:
-			args.in_sync_count = DRM_AIACCEL_MAX_SUBMIT_SYNCS + 1 + rnd(p, 1000);
+			args.in_sync_count = p->info.max_submit_syncs + 1 + rnd(p, 1000);
 			break;
 		default:
-			args.out_sync_count = DRM_AIACCEL_MAX_SUBMIT_SYNCS + 1 + rnd(p, 1000);
+			args.out_sync_count = p->info.max_submit_syncs + 1 + rnd(p, 1000);
 			break;
 		}
 		break;
@@ -1697,7 +1708,7 @@ static void step_submit_invalid(struct proc *p)
 		break;
 	case 9:
 		what = "with a command stream over the size limit";
-		args.cs_size = DRM_AIACCEL_MAX_CS_SIZE + 8 * (1 + rnd(p, 64));
+		args.cs_size = p->info.max_cs_size + 8 * (1 + rnd(p, 64));
 		args.cs_offset = 0;
 		break;
 	case 10:
@@ -1853,7 +1864,7 @@ static void step_retire(struct proc *p)
 static void step_bo_create(struct proc *p)
 {
 	struct drm_aiaccel_bo_create c = { 0 };
-	uint64_t as = (1ull << p->info.va_bits) - (1 << 20);
+	uint64_t as = p->info.max_bo_size;
 	int slot = buf_slot(p), ret, want = 0;
 	const char *what = "valid";
 	struct sbuf *b;
@@ -1866,7 +1877,7 @@ static void step_bo_create(struct proc *p)
 		case 1:
 			what = "with an unknown flag";
 			c.size = 4096;
-			c.flags = 1u << (1 + rnd(p, 31));
+			c.flags = unknown_flag(p, p->info.bo_flags);
 			break;
 		case 2:
 			what = "with pad set";

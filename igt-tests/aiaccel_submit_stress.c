@@ -272,7 +272,7 @@ static void flood(unsigned int n, unsigned int batch)
 }
 
 /*
- * One job listing DRM_AIACCEL_MAX_SUBMIT_BOS distinct buffers: SUBMIT holds
+ * One job listing GET_INFO's max_submit_bos distinct buffers: SUBMIT holds
  * all their reservation locks at once, which must stay within what
  * lockdep can track (the kernel-log gate catches its warning).
  */
@@ -281,14 +281,17 @@ static void max_distinct_buffers(void)
 	int fd = aiaccel_open(0);
 	struct drm_aiaccel_submit_bo *bos;
 	struct drm_aiaccel_submit args;
+	struct drm_aiaccel_info info;
 	struct drm_aiaccel_sync out;
 	struct aiaccel_cs cs;
 	uint32_t s = aiaccel_syncobj(fd);
 	unsigned int i;
 
-	bos = calloc(DRM_AIACCEL_MAX_SUBMIT_BOS, sizeof(*bos));
+	igt_assert_eq(aiaccel_get_info(fd, &info), 0);
+	igt_assert(info.max_submit_bos >= 1);
+	bos = calloc(info.max_submit_bos, sizeof(*bos));
 	igt_assert(bos);
-	for (i = 0; i < DRM_AIACCEL_MAX_SUBMIT_BOS; i++) {
+	for (i = 0; i < info.max_submit_bos; i++) {
 		struct drm_aiaccel_bo_create c = { .size = 4096 };
 
 		do_ioctl(fd, DRM_IOCTL_AIACCEL_BO_CREATE, &c);
@@ -300,14 +303,14 @@ static void max_distinct_buffers(void)
 	out = aiaccel_sync(s, 0, 0);
 	aiaccel_submit_init(&args, &cs);
 	args.bos = (uintptr_t)bos;
-	args.bo_count = DRM_AIACCEL_MAX_SUBMIT_BOS;
+	args.bo_count = info.max_submit_bos;
 	args.bo_stride = sizeof(*bos);
 	args.out_syncs = (uintptr_t)&out;
 	args.out_sync_count = 1;
 	igt_assert_eq(aiaccel_submit_raw(fd, &args), 0);
 	igt_assert_eq(aiaccel_syncobj_wait(fd, s, 0, 60 * SEC), 0);
 	/* One more than the maximum is refused. */
-	args.bo_count = DRM_AIACCEL_MAX_SUBMIT_BOS + 1;
+	args.bo_count = info.max_submit_bos + 1;
 	igt_assert_eq(aiaccel_submit_raw(fd, &args), -EINVAL);
 	aiaccel_buf_free(fd, &cs.buf);
 	drmSyncobjDestroy(fd, s);
@@ -370,7 +373,7 @@ int igt_main()
 			aiaccel_slow_fence_signal_end(slow);
 		}
 
-		igt_describe("One job listing DRM_AIACCEL_MAX_SUBMIT_BOS distinct buffers runs, "
+		igt_describe("One job listing GET_INFO's max_submit_bos distinct buffers runs, "
 			     "with the kernel log clean; one more is -EINVAL.");
 		igt_subtest("max-distinct-buffers")
 			max_distinct_buffers();

@@ -498,8 +498,9 @@ struct aidrv_device *aidrv_bo_device(const struct aidrv_bo *bo);
  * A job runs a command stream: a sequence of ops of the int8 ISA
  * (<drm/aiaccel_isa.h>, Documentation/accel/aiaccel/isa.rst) naming
  * tensors by device VA (aidrv_bo_va() plus an offset).  A struct aidrv_cs
- * builds one in host memory and grows as needed, up to
- * DRM_AIACCEL_MAX_CS_SIZE (1 MiB); it is copied to the device at submit,
+ * builds one in host memory and grows as needed, up to %AIDRV_CS_MAX_SIZE
+ * (1 MiB; a device runs up to drm_aiaccel_info.max_cs_size, 1 MiB for
+ * aiaccel 1.x); it is copied to the device at submit,
  * so it may be reset and reused, or submitted again, at once.  A command
  * stream is used by one thread at a time.
  *
@@ -509,6 +510,12 @@ struct aidrv_device *aidrv_bo_device(const struct aidrv_bo *bo);
  * return the op's index in the stream (>= 0), -EINVAL for an op the
  * device would reject as invalid, -E2BIG past 1 MiB, -ENOMEM.
  */
+
+/**
+ * AIDRV_CS_MAX_SIZE - Most bytes a struct aidrv_cs grows to.  The device's
+ * own limit is drm_aiaccel_info.max_cs_size (aidrv_device_get_info()).
+ */
+#define AIDRV_CS_MAX_SIZE	(1u << 20)
 
 /** struct aidrv_cs - A command stream being built (opaque). */
 struct aidrv_cs;
@@ -1392,7 +1399,8 @@ struct aidrv_inference;
  *
  * Return: 0; -EINVAL for a NULL argument, a @max_batch of 0 or unknown
  * @flags; -E2BIG if @max_batch is above aidrv_model_max_batch() (or the
- * model's command stream is larger than %DRM_AIACCEL_MAX_CS_SIZE); or the
+ * model's command stream is larger than the device's
+ * drm_aiaccel_info.max_cs_size); or the
  * error of aidrv_device_get_info(), aidrv_bo_create() or aidrv_bo_map():
  * -ENOMEM past the device memory budget, -ENOSPC when the address space
  * is full.

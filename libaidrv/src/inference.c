@@ -175,7 +175,7 @@ static int slot_init(struct aidrv_inference *inf, struct inference_slot *s)
 	ret = aidrv_model_stream(m, inf->max_batch, &addrs, NULL, 0);
 	if (ret < 0)
 		return ret;
-	if (ret == 0 || (unsigned int)ret > DRM_AIACCEL_MAX_CS_SIZE)
+	if (ret == 0 || (unsigned int)ret > inf->dev->max_cs_size)
 		return -E2BIG;
 	s->cs_size = (uint64_t)ret;
 	ret = aidrv_bo_create(inf->dev, s->cs_size, DRM_AIACCEL_BO_DEVICE_READ_ONLY,
@@ -548,7 +548,7 @@ int aidrv_binding_create(struct aidrv_inference *inf, const struct aidrv_bind *b
 	ret = aidrv_model_stream(m, bd.batch, &addrs, NULL, 0);
 	if (ret < 0)
 		goto err;
-	if (ret == 0 || (unsigned int)ret > DRM_AIACCEL_MAX_CS_SIZE) {
+	if (ret == 0 || (unsigned int)ret > inf->dev->max_cs_size) {
 		ret = -E2BIG;
 		goto err;
 	}
@@ -592,8 +592,8 @@ int aidrv_binding_submit(struct aidrv_binding *b, const struct aidrv_submit *s,
 			return ret;
 		if (sub.cs || sub.cs_bo || sub.cs_offset || sub.cs_size || sub.bos || sub.bo_count ||
 		    (sub.in_sync_count && !sub.in_syncs) || (sub.out_sync_count && !sub.out_syncs) ||
-		    sub.in_sync_count >= DRM_AIACCEL_MAX_SUBMIT_SYNCS ||
-		    sub.out_sync_count >= DRM_AIACCEL_MAX_SUBMIT_SYNCS)
+		    sub.in_sync_count >= b->inf->dev->max_submit_syncs ||
+		    sub.out_sync_count >= b->inf->dev->max_submit_syncs)
 			return -EINVAL;
 	} else {
 		aidrv_submit_init(&sub, sizeof(sub));

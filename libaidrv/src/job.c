@@ -135,10 +135,12 @@ int aidrv_job_submit(struct aidrv_device *dev, const struct aidrv_submit *sub,
 	if ((s.bo_count && !s.bos) || (s.in_sync_count && !s.in_syncs) ||
 	    (s.out_sync_count && !s.out_syncs))
 		return -EINVAL;
+	if (s.bo_count > dev->max_submit_bos || s.in_sync_count > dev->max_submit_syncs ||
+	    s.out_sync_count > dev->max_submit_syncs)
+		return -EINVAL;
 	nin = s.in_sync_count + (s.in_fence_fd >= 0 ? 1 : 0);
 	nout = s.out_sync_count + (out ? 1 : 0);
-	if (s.bo_count > DRM_AIACCEL_MAX_SUBMIT_BOS || nin > DRM_AIACCEL_MAX_SUBMIT_SYNCS ||
-	    nout > DRM_AIACCEL_MAX_SUBMIT_SYNCS)
+	if (nin > dev->max_submit_syncs || nout > dev->max_submit_syncs)
 		return -EINVAL;
 
 	/* The command stream: uploaded from the builder, or the caller's. */

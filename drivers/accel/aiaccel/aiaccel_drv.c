@@ -115,6 +115,12 @@ static int aiaccel_ioctl_get_info(struct drm_device *drm, void *data,
 	info.state = aiaccel_wedged(adev) ? DRM_AIACCEL_STATE_WEDGED : 0;
 	info.job_timeout_ms = adev->job_timeout_ms;
 	info.job_max_ms = adev->job_max_ms;
+	info.bo_flags = AIACCEL_BO_FLAGS;
+	info.submit_flags = AIACCEL_SUBMIT_FLAGS;
+	info.max_submit_bos = AIACCEL_MAX_SUBMIT_BOS;
+	info.max_submit_syncs = AIACCEL_MAX_SUBMIT_SYNCS;
+	info.max_cs_size = AIACCEL_MAX_CS_SIZE;
+	info.max_bo_size = AIACCEL_BO_MAX_SIZE;
 
 	if (args->info_size) {
 		ret = copy_struct_to_user(u64_to_user_ptr(args->info_ptr),

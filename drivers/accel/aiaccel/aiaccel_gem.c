@@ -240,11 +240,11 @@ int aiaccel_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file 
 	u64 size;
 	int ret;
 
-	if (args->flags & ~DRM_AIACCEL_BO_FLAGS || args->pad) {
+	if (args->flags & ~AIACCEL_BO_FLAGS || args->pad) {
 		drm_dbg_driver(drm, "BO_CREATE: bad flags 0x%x or pad\n", args->flags);
 		return -EINVAL;
 	}
-	if (!args->size || args->size > AIACCEL_VA_END - AIACCEL_VA_START) {
+	if (!args->size || args->size > AIACCEL_BO_MAX_SIZE) {
 		drm_dbg_driver(drm, "BO_CREATE: size %llu out of range\n", args->size);
 		return -EINVAL;
 	}

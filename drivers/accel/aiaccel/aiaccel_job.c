@@ -215,19 +215,19 @@ static void aiaccel_event_done_cb(struct dma_fence *fence, struct dma_fence_cb *
 
 static int submit_validate(struct aiaccel_device *adev, struct drm_aiaccel_submit *args)
 {
-	if (args->flags & ~DRM_AIACCEL_SUBMIT_FLAGS || args->reserved[0] || args->reserved[1])
+	if (args->flags & ~AIACCEL_SUBMIT_FLAGS || args->reserved[0] || args->reserved[1])
 		return -EINVAL;
 	if (args->flags & DRM_AIACCEL_SUBMIT_ENGINE ?
 	    args->engine >= adev->hw.num_engines : args->engine)
 		return -EINVAL;
 	if (args->priority > DRM_AIACCEL_PRIORITY_HIGH)
 		return -EINVAL;
-	if (args->bo_count > DRM_AIACCEL_MAX_SUBMIT_BOS ||
-	    args->in_sync_count > DRM_AIACCEL_MAX_SUBMIT_SYNCS ||
-	    args->out_sync_count > DRM_AIACCEL_MAX_SUBMIT_SYNCS)
+	if (args->bo_count > AIACCEL_MAX_SUBMIT_BOS ||
+	    args->in_sync_count > AIACCEL_MAX_SUBMIT_SYNCS ||
+	    args->out_sync_count > AIACCEL_MAX_SUBMIT_SYNCS)
 		return -EINVAL;
 	if (!IS_ALIGNED(args->cs_offset, 8) || !IS_ALIGNED(args->cs_size, 8) ||
-	    args->cs_size > DRM_AIACCEL_MAX_CS_SIZE)
+	    args->cs_size > AIACCEL_MAX_CS_SIZE)
 		return -EINVAL;
 	return 0;
 }
