@@ -55,6 +55,32 @@ static void check_matches_registers(int fd)
 	igt_assert_eq_u32(info.pad, 0);
 }
 
+/*
+ * Coherence is the platform's, not a register's: x86 is DMA-coherent, so
+ * the bit is set there, and then user-memory buffers are available.
+ */
+static void check_coherent(int fd)
+{
+	struct drm_aiaccel_info info;
+	struct drm_aiaccel_bo_create_userptr up = { .size = 4096 };
+	void *mem;
+
+	igt_assert_eq(aiaccel_get_info(fd, &info), 0);
+#if defined(__x86_64__) || defined(__i386__)
+	igt_assert(info.capabilities & DRM_AIACCEL_CAP_COHERENT);
+#endif
+	mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert(mem != MAP_FAILED);
+	up.user_ptr = (uintptr_t)mem;
+	if (info.capabilities & DRM_AIACCEL_CAP_COHERENT) {
+		do_ioctl(fd, DRM_IOCTL_AIACCEL_BO_CREATE_USERPTR, &up);
+		igt_assert_eq(aiaccel_gem_close(fd, up.handle), 0);
+	} else {
+		do_ioctl_err(fd, DRM_IOCTL_AIACCEL_BO_CREATE_USERPTR, &up, EOPNOTSUPP);
+	}
+	munmap(mem, 4096);
+}
+
 static void check_queue_depth(int fd)
 {
 	struct drm_aiaccel_info info;
@@ -89,6 +115,11 @@ int igt_main()
 	igt_describe("GET_INFO reports what the device's registers say.");
 	igt_subtest("info-matches-registers")
 		check_matches_registers(fd);
+
+	igt_describe("GET_INFO reports DRM_AIACCEL_CAP_COHERENT on x86, and user-memory "
+		     "buffers exist exactly when it does.");
+	igt_subtest("info-coherent")
+		check_coherent(fd);
 
 	igt_describe("GET_INFO reports the queue_depth module parameter.");
 	igt_subtest("info-queue-depth")

@@ -155,7 +155,7 @@ static const struct contract {
 	[CALL_GET_STATS] = { "GET_STATS", "uapi", { EINVAL, EFAULT } },
 	[CALL_POWER] = { "POWER", "uapi", { EINVAL, EPERM } },
 	[CALL_BO_CREATE_USERPTR] = { "BO_CREATE_USERPTR", "uapi", { EINVAL, EFAULT, ENOMEM,
-								    ENOSPC } },
+								    ENOSPC, EOPNOTSUPP } },
 	[CALL_JOB_STATUS] = { "JOB_STATUS", "uapi", { EINVAL, EFAULT, ETIMEDOUT, EIO, ECANCELED,
 						      ESRCH, ENODEV } },
 	[CALL_GEM_CLOSE] = { "GEM_CLOSE", "drm", { EINVAL } },

@@ -358,8 +358,9 @@ int aidrv_bo_create(struct aidrv_device *dev, uint64_t size, uint32_t flags,
  * Return: 0; -EINVAL for an unaligned or zero @ptr or @size, or unknown
  * flags; -EFAULT if the memory is not mapped, not writable without
  * DEVICE_READ_ONLY, or of a kind that cannot be pinned; -ENOMEM past
- * RLIMIT_MEMLOCK (without CAP_IPC_LOCK); -ENOTTY with a driver older than
- * 1.1.
+ * RLIMIT_MEMLOCK (without CAP_IPC_LOCK); -EOPNOTSUPP on a device that is
+ * not DMA-coherent (no DRM_AIACCEL_CAP_COHERENT); -ENOTTY with a driver
+ * older than 1.1.
  */
 int aidrv_bo_create_userptr(struct aidrv_device *dev, void *ptr, uint64_t size,
 			    uint32_t flags, struct aidrv_bo **bo);

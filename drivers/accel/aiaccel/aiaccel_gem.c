@@ -185,8 +185,13 @@ struct drm_gem_object *aiaccel_gem_create_object(struct drm_device *dev, size_t 
 	bo = kzalloc_obj(*bo);
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
-	/* The model (and a coherent chip) sees CPU caches: map cached. */
-	bo->base.map_wc = false;
+	/*
+	 * A device that snoops the CPU caches sees what a cached mapping
+	 * writes; one that does not gets write-combined CPU mappings, so no
+	 * cache maintenance is needed around jobs either way.  (Imported
+	 * buffers are mapped by their exporter.)
+	 */
+	bo->base.map_wc = !to_aiaccel(dev)->coherent;
 	bo->base.base.funcs = &aiaccel_gem_funcs;
 	mutex_init(&bo->lock);
 	INIT_LIST_HEAD(&bo->mappings);

@@ -41,6 +41,17 @@ extern "C" {
 #define DRM_AIACCEL_CAP_CLOCK_LEVELS	(1ULL << 3)
 /** DRM_AIACCEL_CAP_WATCHDOG - The engines abort jobs that run too long. */
 #define DRM_AIACCEL_CAP_WATCHDOG	(1ULL << 4)
+/**
+ * DRM_AIACCEL_CAP_COHERENT - The device's memory accesses are coherent with
+ * the CPU caches (the platform says so: dev_is_dma_coherent()).  CPU
+ * mappings of buffers (mmap() of &drm_aiaccel_bo_create.mmap_offset, and
+ * of their dma-bufs) are then cached, and
+ * %DRM_IOCTL_AIACCEL_BO_CREATE_USERPTR is available.  Without it, CPU
+ * mappings of buffers are write-combined (uncached: fast to write
+ * sequentially, slow to read), and BO_CREATE_USERPTR fails with
+ * -EOPNOTSUPP.  Either way no cache maintenance is needed around jobs.
+ */
+#define DRM_AIACCEL_CAP_COHERENT	(1ULL << 5)
 
 /**
  * struct drm_aiaccel_info - Description of one aiaccel device.
@@ -178,8 +189,11 @@ struct drm_aiaccel_get_info {
  * Creates a buffer in device memory, maps it in the caller's device address
  * space and returns a GEM handle to it.  Free it with DRM_IOCTL_GEM_CLOSE;
  * export and import it with DRM_IOCTL_PRIME_HANDLE_TO_FD/FD_TO_HANDLE.
- * Memory is zeroed and CPU-coherent with the device: no cache maintenance
- * is needed around jobs.
+ * Memory is zeroed.  What the CPU writes through a mapping of the buffer is
+ * what a job submitted afterwards reads, and what a job wrote is what the
+ * CPU reads once the job is done: no cache maintenance is needed around
+ * jobs.  The mapping is cached on a device with %DRM_AIACCEL_CAP_COHERENT
+ * and write-combined on one without.
  */
 struct drm_aiaccel_bo_create {
 	/**
@@ -614,7 +628,9 @@ struct drm_aiaccel_power {
  * pages are pinned (long term: they stay in place, in RAM, until the
  * buffer is freed), mapped in the caller's device address space, and a
  * GEM handle to them is returned.  Jobs list the handle like any other
- * buffer; the device and the CPU share the memory coherently.  Free the
+ * buffer; the device and the CPU share the memory coherently, which is why
+ * only a device with %DRM_AIACCEL_CAP_COHERENT offers this ioctl (the
+ * caller's own mapping of the memory is cached).  Free the
  * buffer with DRM_IOCTL_GEM_CLOSE; the pages are unpinned once no job
  * uses them any more.
  *
@@ -656,7 +672,8 @@ struct drm_aiaccel_bo_create_userptr {
 /*
  * DRM_IOCTL_AIACCEL_BO_CREATE_USERPTR - Make a buffer of user memory.
  *
- * Errors: -EINVAL for unknown flags, non-zero pad, a zero or unaligned
+ * Errors: -EOPNOTSUPP on a device without %DRM_AIACCEL_CAP_COHERENT;
+ * -EINVAL for unknown flags, non-zero pad, a zero or unaligned
  * @user_ptr or @size, or a size larger than the device address space;
  * -EFAULT if part of the range is not mapped, not writable (without
  * DEVICE_READ_ONLY), or cannot be pinned long term (I/O memory, a file
