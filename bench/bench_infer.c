@@ -136,6 +136,7 @@ static int zero_copy(struct aidrv_device *dev, const struct aidrv_model *m,
 	}
 	aidrv_submit_init(&s, sizeof(s));
 	s.engine = 0;
+	s.flags = DRM_AIACCEL_SUBMIT_ENGINE;
 	/* Warm up with the first batch. */
 	if (!ret)
 		ret = aidrv_binding_submit(b[0], &s, &jobs[0]);

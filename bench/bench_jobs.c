@@ -16,7 +16,7 @@
  *       suspended (after 200 ms idle; autosuspend is 50 ms) against one that
  *       finds it awake, and the ratio: what a power-up costs a job;
  *   P5  SUBMIT ioctl cost against the number of buffers listed (1, 16, 256,
- *       and DRM_AIACCEL_MAX_SUBMIT_BOS, 1024), us per SUBMIT, and the
+ *       and GET_INFO's max_submit_bos, 1024), us per SUBMIT, and the
  *       least-squares slope.  No more than 1024: a SUBMIT holding 2048 or
  *       more reservation locks overflows lockdep's nesting count (a kernel
  *       warning) on a debug kernel.
@@ -67,8 +67,6 @@ struct bench_vgem_fence_signal {
 	DRM_IOWR(DRM_COMMAND_BASE + 0x1, struct bench_vgem_fence_attach)
 #define BENCH_IOCTL_VGEM_FENCE_SIGNAL \
 	DRM_IOW(DRM_COMMAND_BASE + 0x2, struct bench_vgem_fence_signal)
-
-#define P5_MAX_BOS DRM_AIACCEL_MAX_SUBMIT_BOS
 
 static void die(const char *what)
 {
@@ -146,7 +144,7 @@ static int submit(struct ctx *c, uint32_t engine, const struct drm_aiaccel_submi
 	struct drm_aiaccel_submit args = {
 		.cs_handle = c->cs.handle,
 		.cs_size = sizeof(struct aiaccel_op_nop),
-		.flags = flags,
+		.flags = flags | DRM_AIACCEL_SUBMIT_ENGINE,
 		.bos = (uintptr_t)bos,
 		.bo_count = nbos,
 		.bo_stride = sizeof(*bos),
@@ -205,7 +203,7 @@ static double p1_aiaccel_event(struct ctx *c, int n)
 	struct drm_aiaccel_submit args = {
 		.cs_handle = c->cs.handle,
 		.cs_size = sizeof(struct aiaccel_op_nop),
-		.flags = DRM_AIACCEL_SUBMIT_EVENT,
+		.flags = DRM_AIACCEL_SUBMIT_EVENT | DRM_AIACCEL_SUBMIT_ENGINE,
 		.bo_stride = sizeof(struct drm_aiaccel_submit_bo),
 		.in_sync_stride = sizeof(struct drm_aiaccel_sync),
 		.out_sync_stride = sizeof(struct drm_aiaccel_sync),
@@ -632,16 +630,17 @@ static void run_p3(struct ctx *c, int n)
 
 static void run_p5(struct ctx *c, int n)
 {
-	static const uint32_t counts[] = { 1, 16, 256, P5_MAX_BOS };
+	const uint32_t max = c->info.max_submit_bos;
+	const uint32_t counts[] = { 1, 16, 256, max };
 	struct drm_aiaccel_submit_bo *bos;
 	double mean[4], min[4];
 	double sx = 0, sy = 0, sxx = 0, sxy = 0, slope, icept;
 	unsigned int i;
 
-	bos = calloc(P5_MAX_BOS, sizeof(*bos));
+	bos = calloc(max, sizeof(*bos));
 	if (!bos)
 		die("calloc");
-	for (i = 0; i < P5_MAX_BOS; i++) {
+	for (i = 0; i < max; i++) {
 		struct bo b;
 
 		bo_new(c->fd, 4096, &b, false);
@@ -651,7 +650,7 @@ static void run_p5(struct ctx *c, int n)
 	printf("\nP5 SUBMIT ioctl cost against buffers listed (NOP job, READ, implicit sync)\n");
 	printf("  %8s %14s %14s\n", "buffers", "mean us", "min us");
 	for (i = 0; i < 4; i++) {
-		int reps = counts[i] >= P5_MAX_BOS ? n / 8 + 2 : n / 2 + 2;
+		int reps = counts[i] >= max ? n / 8 + 2 : n / 2 + 2;
 
 		p5_cost(c, bos, counts[i], reps, &mean[i], &min[i]);
 		printf("  %8u %14.1f %14.1f\n", counts[i], mean[i], min[i]);

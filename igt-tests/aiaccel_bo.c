@@ -91,6 +91,12 @@ static void check_absurd_sizes(int fd)
 {
 	uint64_t before = aiaccel_mem_used(fd);
 	uint64_t budget = mem_size(fd);
+	struct drm_aiaccel_info info;
+
+	/* GET_INFO's max_bo_size is what the address space holds. */
+	igt_assert_eq(aiaccel_get_info(fd, &info), 0);
+	igt_assert_eq_u64(info.max_bo_size, VA_END - VA_START);
+	igt_assert_eq(aiaccel_bo_create(fd, info.max_bo_size + 1, 0, NULL), -EINVAL);
 
 	/* Larger than the device address space: can never exist, -EINVAL. */
 	igt_assert_eq(aiaccel_bo_create(fd, VA_END - VA_START + 1, 0, NULL), -EINVAL);
@@ -496,14 +502,25 @@ int igt_main()
 		igt_assert_eq(aiaccel_gem_close(fd, bo.handle), 0);
 	}
 
-	igt_describe("Size 0, unknown flags and non-zero pad are -EINVAL.");
+	igt_describe("Size 0, flags GET_INFO's bo_flags lacks and non-zero pad are "
+		     "-EINVAL; each flag of bo_flags is accepted.");
 	igt_subtest("create-invalid") {
-		struct drm_aiaccel_bo_create args = { .size = 4096 };
+		struct drm_aiaccel_bo_create args = { .size = 4096 }, ok;
+		struct drm_aiaccel_info info;
 		int bit;
 
+		igt_assert_eq(aiaccel_get_info(fd, &info), 0);
+		/* This driver knows every flag of this header, and no other. */
+		igt_assert_eq_u32(info.bo_flags, DRM_AIACCEL_BO_DEVICE_READ_ONLY);
 		igt_assert_eq(aiaccel_bo_create(fd, 0, 0, NULL), -EINVAL);
-		for (bit = 1; bit < 32; bit++)
+		for (bit = 0; bit < 32; bit++) {
+			if (info.bo_flags & 1u << bit) {
+				igt_assert_eq(aiaccel_bo_create(fd, 4096, 1u << bit, &ok), 0);
+				igt_assert_eq(aiaccel_gem_close(fd, ok.handle), 0);
+				continue;
+			}
 			igt_assert_eq(aiaccel_bo_create(fd, 4096, 1u << bit, NULL), -EINVAL);
+		}
 		args.pad = 1;
 		do_ioctl_err(fd, DRM_IOCTL_AIACCEL_BO_CREATE, &args, EINVAL);
 		igt_assert_eq(aiaccel_bo_create(fd, 1ull << 40, 0, NULL), -EINVAL);
@@ -514,8 +531,8 @@ int igt_main()
 	igt_subtest("create-sizes")
 		check_sizes(fd);
 
-	igt_describe("Sizes past the device address space are -EINVAL; sizes that "
-		     "fit it but not the memory budget are -ENOMEM.");
+	igt_describe("Sizes past the device address space (GET_INFO's max_bo_size) are "
+		     "-EINVAL; sizes that fit it but not the memory budget are -ENOMEM.");
 	igt_subtest("create-absurd")
 		check_absurd_sizes(fd);
 

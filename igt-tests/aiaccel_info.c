@@ -55,6 +55,32 @@ static void check_matches_registers(int fd)
 	igt_assert_eq_u32(info.pad, 0);
 }
 
+/*
+ * Coherence is the platform's, not a register's: x86 is DMA-coherent, so
+ * the bit is set there, and then user-memory buffers are available.
+ */
+static void check_coherent(int fd)
+{
+	struct drm_aiaccel_info info;
+	struct drm_aiaccel_bo_create_userptr up = { .size = 4096 };
+	void *mem;
+
+	igt_assert_eq(aiaccel_get_info(fd, &info), 0);
+#if defined(__x86_64__) || defined(__i386__)
+	igt_assert(info.capabilities & DRM_AIACCEL_CAP_COHERENT);
+#endif
+	mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert(mem != MAP_FAILED);
+	up.user_ptr = (uintptr_t)mem;
+	if (info.capabilities & DRM_AIACCEL_CAP_COHERENT) {
+		do_ioctl(fd, DRM_IOCTL_AIACCEL_BO_CREATE_USERPTR, &up);
+		igt_assert_eq(aiaccel_gem_close(fd, up.handle), 0);
+	} else {
+		do_ioctl_err(fd, DRM_IOCTL_AIACCEL_BO_CREATE_USERPTR, &up, EOPNOTSUPP);
+	}
+	munmap(mem, 4096);
+}
+
 static void check_queue_depth(int fd)
 {
 	struct drm_aiaccel_info info;
@@ -90,9 +116,30 @@ int igt_main()
 	igt_subtest("info-matches-registers")
 		check_matches_registers(fd);
 
+	igt_describe("GET_INFO reports DRM_AIACCEL_CAP_COHERENT on x86, and user-memory "
+		     "buffers exist exactly when it does.");
+	igt_subtest("info-coherent")
+		check_coherent(fd);
+
 	igt_describe("GET_INFO reports the queue_depth module parameter.");
 	igt_subtest("info-queue-depth")
 		check_queue_depth(fd);
+
+	igt_describe("GET_INFO reports usable limits: at least one buffer and sync per "
+		     "SUBMIT, a command stream of whole 8-byte ops, buffers of whole pages.");
+	igt_subtest("info-limits") {
+		struct drm_aiaccel_info info;
+
+		igt_assert_eq(aiaccel_get_info(fd, &info), 0);
+		igt_assert_lte(1, info.max_submit_bos);
+		igt_assert_lte(1, info.max_submit_syncs);
+		igt_assert_lte_u64(8, info.max_cs_size);
+		igt_assert_eq_u64(info.max_cs_size % 8, 0);
+		igt_assert_lte_u64(info.page_size, info.max_bo_size);
+		igt_assert_eq_u64(info.max_bo_size % info.page_size, 0);
+		igt_assert(info.bo_flags & DRM_AIACCEL_BO_DEVICE_READ_ONLY);
+		igt_assert(info.submit_flags & DRM_AIACCEL_SUBMIT_ENGINE);
+	}
 
 	igt_describe("A size query returns the kernel's struct size and copies nothing.");
 	igt_subtest("info-size-query") {

@@ -155,7 +155,7 @@ static const struct contract {
 	[CALL_GET_STATS] = { "GET_STATS", "uapi", { EINVAL, EFAULT } },
 	[CALL_POWER] = { "POWER", "uapi", { EINVAL, EPERM } },
 	[CALL_BO_CREATE_USERPTR] = { "BO_CREATE_USERPTR", "uapi", { EINVAL, EFAULT, ENOMEM,
-								    ENOSPC } },
+								    ENOSPC, EOPNOTSUPP } },
 	[CALL_JOB_STATUS] = { "JOB_STATUS", "uapi", { EINVAL, EFAULT, ETIMEDOUT, EIO, ECANCELED,
 						      ESRCH, ENODEV } },
 	[CALL_GEM_CLOSE] = { "GEM_CLOSE", "drm", { EINVAL } },
@@ -394,6 +394,17 @@ static int xioctl(int fd, unsigned long req, void *arg)
 static uint32_t rnd(struct proc *p, uint32_t n)
 {
 	return n ? aiaccel_rng_u32(&p->rng) % n : 0;
+}
+
+/* A flag bit that is not in @known (GET_INFO's bo_flags, submit_flags). */
+static uint32_t unknown_flag(struct proc *p, uint32_t known)
+{
+	uint32_t bit;
+
+	do
+		bit = 1u << rnd(p, 32);
+	while (bit & known);
+	return bit;
 }
 
 static uint64_t rnd_u64(struct proc *p, uint64_t lo, uint64_t hi)
@@ -720,7 +731,7 @@ static void job_retire(struct proc *p, struct sjob *j)
 		if (j->ev.status != j->status)
 			dump_job(p, j);
 		check(p, CALL_JOB_STATUS, "in the event", j->ev.status, j->status);
-		soak_assert(p, j->engine == DRM_AIACCEL_ENGINE_ANY ? j->ev.engine <
+		soak_assert(p, j->engine == AIACCEL_ENGINE_ANY ? j->ev.engine <
 			    p->info.num_engines : j->ev.engine == j->engine,
 			    "job 0x%llx for engine %d ran on engine %u", (unsigned long long)j->tag,
 			    (int)j->engine, j->ev.engine);
@@ -1469,7 +1480,7 @@ static void step_submit(struct proc *p)
 	j->event = chance(p, 50);
 	j->tag = ((uint64_t)p->idx << 56) | ++p->job_seq;
 	j->seq = p->job_seq;
-	j->engine = chance(p, 50) ? DRM_AIACCEL_ENGINE_ANY : rnd(p, p->info.num_engines);
+	j->engine = chance(p, 50) ? AIACCEL_ENGINE_ANY : rnd(p, p->info.num_engines);
 
 	aiaccel_submit_init(&args, NULL);
 	args.cs_handle = p->cs.handle;
@@ -1488,12 +1499,12 @@ static void step_submit(struct proc *p)
 	args.in_sync_count = nin;
 	args.out_syncs = (uintptr_t)aout;
 	args.out_sync_count = nout;
-	args.engine = j->engine;
 	prio_high = chance(p, 10);
 	args.priority = prio_high ? DRM_AIACCEL_PRIORITY_HIGH :
 		chance(p, 30) ? DRM_AIACCEL_PRIORITY_LOW : DRM_AIACCEL_PRIORITY_NORMAL;
 	args.flags = (j->event ? DRM_AIACCEL_SUBMIT_EVENT : 0) |
 		     (implicit ? 0 : DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC);
+	aiaccel_submit_engine(&args, j->engine);
 	args.event_data = j->tag;
 	want = prio_high && !p->privileged ? -EPERM : 0;
 
@@ -1555,7 +1566,7 @@ static void step_gate(struct proc *p)
 	j->event = true;
 	j->tag = ((uint64_t)p->idx << 56) | ++p->job_seq;
 	j->seq = p->job_seq;
-	j->engine = DRM_AIACCEL_ENGINE_ANY;
+	j->engine = AIACCEL_ENGINE_ANY;
 	aiaccel_submit_init(&args, NULL);
 	args.cs_handle = p->cs.handle;
 	args.cs_offset = slot * CS_SLOT;
@@ -1610,15 +1621,21 @@ static void step_submit_invalid(struct proc *p)
 	switch (kind) {
 	case 0:
 		what = "with an unknown flag";
-		args.flags |= 1u << (2 + rnd(p, 30));
+		args.flags |= unknown_flag(p, p->info.submit_flags);
 		break;
 	case 1:
 		what = "with a reserved field set";
 		args.reserved[rnd(p, 2)] = 1ull << rnd(p, 64);
 		break;
 	case 2:
-		what = "for an engine the device lacks";
-		args.engine = p->info.num_engines + rnd(p, 0xfffffffeu - p->info.num_engines);
+		if (chance(p, 50)) {
+			what = "for an engine the device lacks";
+			aiaccel_submit_engine(&args, p->info.num_engines +
+					      rnd(p, 0xfffffffeu - p->info.num_engines));
+		} else {
+			what = "for an engine without SUBMIT_ENGINE";
+			args.engine = 1 + rnd(p, 0xfffffffeu);
+		}
 		break;
 	case 3:
 		what = "with an unknown priority";
@@ -1652,13 +1669,13 @@ static void step_submit_invalid(struct proc *p)
 		what = "with too many elements";
 		switch (rnd(p, 3)) {
 		case 0:
-			args.bo_count = DRM_AIACCEL_MAX_SUBMIT_BOS + 1 + rnd(p, 1000);
+			args.bo_count = p->info.max_submit_bos + 1 + rnd(p, 1000);
 			break;
 		case 1:
-			args.in_sync_count = DRM_AIACCEL_MAX_SUBMIT_SYNCS + 1 + rnd(p, 1000);
+			args.in_sync_count = p->info.max_submit_syncs + 1 + rnd(p, 1000);
 			break;
 		default:
-			args.out_sync_count = DRM_AIACCEL_MAX_SUBMIT_SYNCS + 1 + rnd(p, 1000);
+			args.out_sync_count = p->info.max_submit_syncs + 1 + rnd(p, 1000);
 			break;
 		}
 		break;
@@ -1680,7 +1697,7 @@ static void step_submit_invalid(struct proc *p)
 		break;
 	case 9:
 		what = "with a command stream over the size limit";
-		args.cs_size = DRM_AIACCEL_MAX_CS_SIZE + 8 * (1 + rnd(p, 64));
+		args.cs_size = p->info.max_cs_size + 8 * (1 + rnd(p, 64));
 		args.cs_offset = 0;
 		break;
 	case 10:
@@ -1836,7 +1853,7 @@ static void step_retire(struct proc *p)
 static void step_bo_create(struct proc *p)
 {
 	struct drm_aiaccel_bo_create c = { 0 };
-	uint64_t as = (1ull << p->info.va_bits) - (1 << 20);
+	uint64_t as = p->info.max_bo_size;
 	int slot = buf_slot(p), ret, want = 0;
 	const char *what = "valid";
 	struct sbuf *b;
@@ -1849,7 +1866,7 @@ static void step_bo_create(struct proc *p)
 		case 1:
 			what = "with an unknown flag";
 			c.size = 4096;
-			c.flags = 1u << (1 + rnd(p, 31));
+			c.flags = unknown_flag(p, p->info.bo_flags);
 			break;
 		case 2:
 			what = "with pad set";

@@ -36,8 +36,8 @@ static void feed_engine0(int fd, const struct aiaccel_cs *cs, unsigned int *queu
 {
 	struct drm_aiaccel_submit args = {
 		.cs_handle = cs->buf.handle, .cs_size = cs->used,
-		.flags = DRM_AIACCEL_SUBMIT_EVENT, .engine = 0,
-		.priority = DRM_AIACCEL_PRIORITY_NORMAL,
+		.flags = DRM_AIACCEL_SUBMIT_EVENT | DRM_AIACCEL_SUBMIT_ENGINE,
+		.engine = 0, .priority = DRM_AIACCEL_PRIORITY_NORMAL,
 	};
 	struct drm_aiaccel_event_job ev;
 

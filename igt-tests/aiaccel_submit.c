@@ -155,14 +155,14 @@ static void arena_run(struct arena *a, struct aiaccel_cs *cs, uint32_t engine)
 	aiaccel_submit_init(&args, cs);
 	args.bos = (uintptr_t)&bo;
 	args.bo_count = 1;
-	args.engine = engine;
 	args.flags = DRM_AIACCEL_SUBMIT_EVENT;
+	aiaccel_submit_engine(&args, engine);
 	args.event_data = tag;
 	igt_assert_eq(aiaccel_submit_raw(a->fd, &args), 0);
 	igt_assert_eq(aiaccel_read_event(a->fd, &ev, 120 * SEC), 0);
 	igt_assert_eq_u64(ev.user_data, tag);
 	igt_assert_f(ev.status == 0, "job failed: %d (%s)\n", ev.status, strerror(-ev.status));
-	if (engine != DRM_AIACCEL_ENGINE_ANY)
+	if (engine != AIACCEL_ENGINE_ANY)
 		igt_assert_eq_u32(ev.engine, engine);
 	arena_check(a);
 }
@@ -684,7 +684,7 @@ static int submit_copy(int fd, struct aiaccel_cs *cs, uint32_t src, uint32_t dst
 	args.bos = (uintptr_t)bos;
 	args.bo_count = gate ? 3 : 2;
 	args.flags = flags;
-	args.engine = engine;
+	aiaccel_submit_engine(&args, engine);
 	args.in_syncs = (uintptr_t)in;
 	args.in_sync_count = nin;
 	args.out_syncs = (uintptr_t)out;
@@ -818,8 +818,8 @@ static void test_job_error(int fd1, int fd2, unsigned int instance, enum job_err
 	args.bo_count = 4;
 	args.out_syncs = (uintptr_t)&out;
 	args.out_sync_count = 1;
-	args.engine = 0;
 	args.flags = DRM_AIACCEL_SUBMIT_EVENT;
+	aiaccel_submit_engine(&args, 0);
 	args.event_data = 0xbad0 + kind;
 
 	/* The hooks act on the next job (access) of any engine: ours. */
@@ -981,11 +981,11 @@ int igt_main()
 		aiaccel_cs_new(fd, 4096, &cs);
 		aiaccel_cs_emit(&cs, AIACCEL_OP_NOP, 0, sizeof(struct aiaccel_op_nop));
 		for (e = 0; e < info.num_engines; e++) {
-			for (p = DRM_AIACCEL_PRIORITY_LOW; p <= DRM_AIACCEL_PRIORITY_HIGH; p++) {
+			for (p = 0; p <= DRM_AIACCEL_PRIORITY_HIGH; p++) {
 				aiaccel_submit_init(&args, &cs);
-				args.engine = e;
 				args.priority = p;
 				args.flags = DRM_AIACCEL_SUBMIT_EVENT;
+				aiaccel_submit_engine(&args, e);
 				args.event_data = e << 8 | p;
 				igt_assert_eq(aiaccel_submit_raw(fd, &args), 0);
 				igt_assert_eq(aiaccel_read_event(fd, &ev, 10 * SEC), 0);
@@ -1106,7 +1106,7 @@ int igt_main()
 			arena_new(fd, &a, 64 * 1024, &r);
 			aiaccel_cs_new(fd, 4096, &cs);
 			case_chain(&a, &cs, v);
-			arena_run(&a, &cs, DRM_AIACCEL_ENGINE_ANY);
+			arena_run(&a, &cs, AIACCEL_ENGINE_ANY);
 			aiaccel_buf_free(fd, &cs.buf);
 			arena_free(&a);
 		}
@@ -1139,7 +1139,7 @@ int igt_main()
 			      0);
 		igt_assert_eq(submit_copy(fd, &zw, rl.z.handle, w.handle, NULL,
 					  DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC |
-					  DRM_AIACCEL_SUBMIT_EVENT, DRM_AIACCEL_ENGINE_ANY,
+					  DRM_AIACCEL_SUBMIT_EVENT, AIACCEL_ENGINE_ANY,
 					  &o2, 1, &o3, 1, 42), 0);
 
 		igt_assert(aiaccel_no_event(fd, QUIET_NS));
@@ -1188,7 +1188,7 @@ int igt_main()
 					  DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC, e1, &p1, 1, &p2, 1, 0),
 			      0);
 		igt_assert_eq(submit_copy(fd, &zw, rl.z.handle, w.handle, NULL,
-					  DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC, DRM_AIACCEL_ENGINE_ANY,
+					  DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC, AIACCEL_ENGINE_ANY,
 					  &p2, 1, &p3, 1, 0), 0);
 
 		usleep(QUIET_NS / 1000);
@@ -1227,7 +1227,7 @@ int igt_main()
 		igt_assert_eq(submit_copy(fd, &rl.xy, rl.x.handle, rl.y.handle, &gate, 0, 0,
 					  NULL, 0, &a_out, 1, 0), 0);
 		igt_assert_eq(submit_copy(fd, &rl.yz, rl.y.handle, rl.z.handle, NULL,
-					  DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC, DRM_AIACCEL_ENGINE_ANY,
+					  DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC, AIACCEL_ENGINE_ANY,
 					  &b_in, 1, &b_out, 1, 0), 0);
 
 		/* Truncated to 32 bits, the point would be 5 <= 10: signalled. */
@@ -1263,7 +1263,7 @@ int igt_main()
 
 		relay_new(fd, &rl, 14);
 		igt_assert_eq(submit_copy(fd, &rl.yz, rl.y.handle, rl.z.handle, NULL,
-					  DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC, DRM_AIACCEL_ENGINE_ANY,
+					  DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC, AIACCEL_ENGINE_ANY,
 					  &in, 1, &out, 1, 0), -EINVAL);
 
 		igt_fork(child, 1) {
@@ -1272,12 +1272,12 @@ int igt_main()
 
 			usleep(500 * 1000);
 			igt_assert_eq(submit_copy(fd, &rl.xy, rl.x.handle, rl.y.handle, NULL, 0,
-						  DRM_AIACCEL_ENGINE_ANY, NULL, 0, &point, 1, 0), 0);
+						  AIACCEL_ENGINE_ANY, NULL, 0, &point, 1, 0), 0);
 		}
 		in.flags = DRM_AIACCEL_SYNC_WAIT_FOR_SUBMIT;
 		igt_gettime(&start);
 		igt_assert_eq(submit_copy(fd, &rl.yz, rl.y.handle, rl.z.handle, NULL,
-					  DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC, DRM_AIACCEL_ENGINE_ANY,
+					  DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC, AIACCEL_ENGINE_ANY,
 					  &in, 1, &out, 1, 0), 0);
 		waited = igt_nsec_elapsed(&start);
 		igt_waitchildren();
@@ -1301,7 +1301,7 @@ int igt_main()
 		relay_new(fd, &rl, 15);
 		igt_gettime(&start);
 		igt_assert_eq(submit_copy(fd, &rl.xy, rl.x.handle, rl.y.handle, NULL, 0,
-					  DRM_AIACCEL_ENGINE_ANY, &in, 1, NULL, 0, 0), -ETIME);
+					  AIACCEL_ENGINE_ANY, &in, 1, NULL, 0, 0), -ETIME);
 		igt_assert_lt_u64(4 * SEC, igt_nsec_elapsed(&start));
 		igt_assert(buf_is_zero(&rl.y, RELAY_SIZE));
 		relay_free(&rl);
@@ -1328,8 +1328,8 @@ int igt_main()
 		igt_assert(aiaccel_no_event(fd, 0));
 		for (i = 0; i < ARRAY_SIZE(tags); i++) {
 			aiaccel_submit_init(&args, &cs);
-			args.engine = 0;
 			args.flags = DRM_AIACCEL_SUBMIT_EVENT;
+			aiaccel_submit_engine(&args, 0);
 			args.event_data = tags[i];
 			igt_assert_eq(aiaccel_submit_raw(fd, &args), 0);
 			/* One without an event in between. */
@@ -1375,7 +1375,7 @@ int igt_main()
 		aiaccel_rng_fill(&r, vbo.map, 8192);
 		fence = aiaccel_vgem_fence_attach(vfd, vbo.handle, true);
 		igt_assert_eq(submit_copy(fd, &cs, bi.handle, out.handle, NULL,
-					  DRM_AIACCEL_SUBMIT_EVENT, DRM_AIACCEL_ENGINE_ANY,
+					  DRM_AIACCEL_SUBMIT_EVENT, AIACCEL_ENGINE_ANY,
 					  NULL, 0, NULL, 0, 0x77), 0);
 
 		igt_assert_eq(aiaccel_wait_buf(fd, out.handle, 0, QUIET_NS), -ETIMEDOUT);
@@ -1420,7 +1420,7 @@ int igt_main()
 		igt_assert_eq(submit_copy(fd, &cs, bi.handle, out.handle, NULL,
 					  DRM_AIACCEL_SUBMIT_EVENT |
 					  DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC,
-					  DRM_AIACCEL_ENGINE_ANY, NULL, 0, NULL, 0, 0x78), 0);
+					  AIACCEL_ENGINE_ANY, NULL, 0, NULL, 0, 0x78), 0);
 		igt_assert_eq(aiaccel_read_event(fd, &ev, 30 * SEC), 0);
 		igt_assert_eq(ev.status, 0);
 		igt_assert_eq(memcmp(out.map, vbo.map, 8192), 0);
@@ -1476,7 +1476,7 @@ int igt_main()
 		aiaccel_gate_new(fd, &gate);
 		relay_new(fd, &rl, 16);
 		igt_assert_eq(submit_copy(fd, &rl.xy, rl.x.handle, rl.y.handle, &gate, 0,
-					  DRM_AIACCEL_ENGINE_ANY, NULL, 0, NULL, 0, 0), 0);
+					  AIACCEL_ENGINE_ANY, NULL, 0, NULL, 0, 0), 0);
 		igt_assert_eq(aiaccel_wait_buf(fd, rl.x.handle, DRM_AIACCEL_WAIT_WRITERS, 0), 0);
 		igt_assert_eq(aiaccel_wait_buf(fd, rl.x.handle, 0, 0), -ETIMEDOUT);
 		igt_assert_eq(aiaccel_wait_buf(fd, rl.y.handle, DRM_AIACCEL_WAIT_WRITERS,
@@ -1500,7 +1500,7 @@ int igt_main()
 		aiaccel_gate_new(fd, &gate);
 		relay_new(fd, &rl, 17);
 		igt_assert_eq(submit_copy(fd, &rl.xy, rl.x.handle, rl.y.handle, &gate, 0,
-					  DRM_AIACCEL_ENGINE_ANY, NULL, 0, NULL, 0, 0), 0);
+					  AIACCEL_ENGINE_ANY, NULL, 0, NULL, 0, 0), 0);
 		/* Deadlines at every phase of a 4 ms (HZ=250) or 10 ms tick. */
 		for (i = 0; i < 40; i++) {
 			int64_t deadline = aiaccel_deadline(20 * MSEC + i * 257 * 1000);

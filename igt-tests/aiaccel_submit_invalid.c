@@ -139,14 +139,14 @@ int igt_main()
 	igt_subtest("valid-base")
 		expect_ok(&b, base_args(&b));
 
-	igt_describe("Every unknown SUBMIT flag bit, and any bit of either reserved "
-		     "word, is -EINVAL.");
+	igt_describe("Every SUBMIT flag bit GET_INFO's submit_flags lacks, and any bit of "
+		     "either reserved word, is -EINVAL; all of submit_flags at once is fine.");
 	igt_subtest("flags-and-reserved") {
 		struct drm_aiaccel_submit a;
 		int bit;
 
 		for (bit = 0; bit < 32; bit++) {
-			if ((1u << bit) & DRM_AIACCEL_SUBMIT_FLAGS)
+			if ((1u << bit) & info.submit_flags)
 				continue;
 			a = base_args(&b);
 			a.flags |= 1u << bit;
@@ -161,18 +161,25 @@ int igt_main()
 			expect_err(&b, a, -EINVAL);
 		}
 		a = base_args(&b);
-		a.flags = DRM_AIACCEL_SUBMIT_FLAGS;	/* both known flags */
+		/* This driver knows every flag of this header, and no other. */
+		igt_assert_eq_u32(info.submit_flags, DRM_AIACCEL_SUBMIT_EVENT |
+				  DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC | DRM_AIACCEL_SUBMIT_ENGINE);
+		a.flags = info.submit_flags;
 		expect_ok(&b, a);
 	}
 
-	igt_describe("An engine the device does not have is -EINVAL; each engine it "
-		     "has, and ENGINE_ANY, are fine.");
+	igt_describe("With SUBMIT_ENGINE, an engine the device does not have is -EINVAL "
+		     "and each engine it has runs the job; without it, any engine but 0 "
+		     "is -EINVAL.");
 	igt_subtest("engine") {
-		static const uint32_t bad[] = { 4, 5, 0x7fffffff, 0xfffffffe, 0x80000000 };
+		static const uint32_t bad[] = { 4, 5, 0x7fffffff, 0xfffffffe, 0x80000000,
+						0xffffffff };
+		struct drm_aiaccel_event_job ev;
 		struct drm_aiaccel_submit a;
 		unsigned int i;
 
 		a = base_args(&b);
+		a.flags |= DRM_AIACCEL_SUBMIT_ENGINE;
 		a.engine = info.num_engines;
 		expect_err(&b, a, -EINVAL);
 		for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -185,8 +192,56 @@ int igt_main()
 			a.engine = i;
 			expect_ok(&b, a);
 		}
-		a.engine = DRM_AIACCEL_ENGINE_ANY;
+
+		a = base_args(&b);
+		for (i = 1; i < info.num_engines; i++) {
+			a.engine = i;
+			expect_err(&b, a, -EINVAL);
+		}
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			a.engine = bad[i];
+			expect_err(&b, a, -EINVAL);
+		}
+		a.engine = 0;
 		expect_ok(&b, a);
+
+		/* Pinned, the event reports the engine asked for. */
+		for (i = 0; i < info.num_engines; i++) {
+			a = base_args(&b);
+			a.bo_count = a.in_sync_count = a.out_sync_count = 0;
+			a.flags |= DRM_AIACCEL_SUBMIT_ENGINE;
+			a.engine = i;
+			igt_assert_eq(aiaccel_submit_raw(b.fd, &a), 0);
+			igt_assert_eq(aiaccel_read_event(b.fd, &ev, 30 * SEC), 0);
+			igt_assert_eq(ev.status, 0);
+			igt_assert_eq_u32(ev.engine, i);
+		}
+	}
+
+	igt_describe("A SUBMIT with every field zero but its command stream (and the "
+		     "event asked for, to see it) runs without CAP_SYS_NICE, at normal "
+		     "priority, on an engine of the driver's choice.");
+	igt_subtest("zeroed") {
+		igt_fork(child, 1) {
+			struct drm_aiaccel_event_job ev;
+			struct drm_aiaccel_submit a;
+
+			drop_cap_sys_nice();
+			memset(&a, 0, sizeof(a));
+			a.cs_handle = b.cs.buf.handle;
+			a.cs_size = b.cs.used;
+			a.flags = DRM_AIACCEL_SUBMIT_EVENT;
+			a.event_data = VALID_TAG;
+			igt_assert_eq(aiaccel_submit_raw(b.fd, &a), 0);
+			igt_assert_eq(aiaccel_read_event(b.fd, &ev, 30 * SEC), 0);
+			igt_assert_eq_u64(ev.user_data, VALID_TAG);
+			igt_assert_eq(ev.status, 0);
+			igt_assert_lt_u32(ev.engine, info.num_engines);
+			/* HIGH is what needs the capability; zero is not HIGH. */
+			a.priority = DRM_AIACCEL_PRIORITY_HIGH;
+			igt_assert_eq(aiaccel_submit_raw(b.fd, &a), -EPERM);
+		}
+		igt_waitchildren();
 	}
 
 	igt_describe("An unknown priority is -EINVAL; HIGH without CAP_SYS_NICE is -EPERM.");
@@ -201,7 +256,7 @@ int igt_main()
 			a.priority = bad[i];
 			expect_err(&b, a, -EINVAL);
 		}
-		for (i = DRM_AIACCEL_PRIORITY_LOW; i <= DRM_AIACCEL_PRIORITY_HIGH; i++) {
+		for (i = 0; i <= DRM_AIACCEL_PRIORITY_HIGH; i++) {
 			a = base_args(&b);
 			a.priority = i;
 			expect_ok(&b, a);
@@ -328,40 +383,42 @@ int igt_main()
 		}
 	}
 
-	igt_describe("Arrays longer than DRM_AIACCEL_MAX_SUBMIT_BOS / _SYNCS are -EINVAL; "
-		     "arrays of exactly the maximum are fine; empty arrays are not read.");
+	igt_describe("Arrays longer than GET_INFO's max_submit_bos / max_submit_syncs are "
+		     "-EINVAL; arrays of exactly the maximum are fine; empty arrays are not "
+		     "read.");
 	igt_subtest("array-counts") {
 		struct drm_aiaccel_submit_bo *bos;
 		struct drm_aiaccel_sync *ins, *outs;
 		struct drm_aiaccel_submit a;
 		unsigned int i;
 
-		bos = calloc(DRM_AIACCEL_MAX_SUBMIT_BOS + 1, sizeof(*bos));
-		ins = calloc(DRM_AIACCEL_MAX_SUBMIT_SYNCS + 1, sizeof(*ins));
-		outs = calloc(DRM_AIACCEL_MAX_SUBMIT_SYNCS + 1, sizeof(*outs));
+		igt_assert(info.max_submit_bos >= 1 && info.max_submit_syncs >= 1);
+		bos = calloc(info.max_submit_bos + 1, sizeof(*bos));
+		ins = calloc(info.max_submit_syncs + 1, sizeof(*ins));
+		outs = calloc(info.max_submit_syncs + 1, sizeof(*outs));
 		igt_assert(bos && ins && outs);
-		for (i = 0; i <= DRM_AIACCEL_MAX_SUBMIT_BOS; i++)
+		for (i = 0; i <= info.max_submit_bos; i++)
 			bos[i] = b.bo;
-		for (i = 0; i <= DRM_AIACCEL_MAX_SUBMIT_SYNCS; i++) {
+		for (i = 0; i <= info.max_submit_syncs; i++) {
 			ins[i] = b.in;
 			outs[i] = b.out;
 		}
 
 		a = base_args(&b);
 		a.bos = (uintptr_t)bos;
-		a.bo_count = DRM_AIACCEL_MAX_SUBMIT_BOS + 1;
+		a.bo_count = info.max_submit_bos + 1;
 		expect_err(&b, a, -EINVAL);
 		a.bo_count = 0xffffffff;
 		expect_err(&b, a, -EINVAL);
 		a = base_args(&b);
 		a.in_syncs = (uintptr_t)ins;
-		a.in_sync_count = DRM_AIACCEL_MAX_SUBMIT_SYNCS + 1;
+		a.in_sync_count = info.max_submit_syncs + 1;
 		expect_err(&b, a, -EINVAL);
 		a.in_sync_count = 0xffffffff;
 		expect_err(&b, a, -EINVAL);
 		a = base_args(&b);
 		a.out_syncs = (uintptr_t)outs;
-		a.out_sync_count = DRM_AIACCEL_MAX_SUBMIT_SYNCS + 1;
+		a.out_sync_count = info.max_submit_syncs + 1;
 		expect_err(&b, a, -EINVAL);
 		a.out_sync_count = 0xffffffff;
 		expect_err(&b, a, -EINVAL);
@@ -369,11 +426,11 @@ int igt_main()
 		/* The maxima, all at once (the same buffer and syncobjs, repeated). */
 		a = base_args(&b);
 		a.bos = (uintptr_t)bos;
-		a.bo_count = DRM_AIACCEL_MAX_SUBMIT_BOS;
+		a.bo_count = info.max_submit_bos;
 		a.in_syncs = (uintptr_t)ins;
-		a.in_sync_count = DRM_AIACCEL_MAX_SUBMIT_SYNCS;
+		a.in_sync_count = info.max_submit_syncs;
 		a.out_syncs = (uintptr_t)outs;
-		a.out_sync_count = DRM_AIACCEL_MAX_SUBMIT_SYNCS;
+		a.out_sync_count = info.max_submit_syncs;
 		expect_ok(&b, a);
 
 		/* Empty arrays: pointer and stride are not looked at. */
@@ -443,14 +500,14 @@ int igt_main()
 	}
 
 	igt_describe("The command stream: offset or size not a multiple of 8, larger than "
-		     "DRM_AIACCEL_MAX_CS_SIZE, or not inside its buffer is -EINVAL; an "
+		     "GET_INFO's max_cs_size, or not inside its buffer is -EINVAL; an "
 		     "empty stream at the very end of its buffer is fine.");
 	igt_subtest("cs-bounds") {
 		const uint64_t size = b.cs.buf.size;	/* 8192 */
 		const struct { uint64_t off, len; } bad[] = {
 			{ 4, 8 }, { 1, 0 }, { 0, 4 }, { 0, 12 }, { 8, 1 },
 			{ 0, size + 8 }, { 8, size }, { size, 8 }, { size + 8, 0 },
-			{ 0, DRM_AIACCEL_MAX_CS_SIZE + 8 }, { 0, 1ull << 32 },
+			{ 0, info.max_cs_size + 8 }, { 0, 1ull << 32 },
 			{ 1ull << 63, 8 }, { ~7ull, 8 }, { 8, ~7ull }, { ~7ull, ~7ull },
 		};
 		const struct { uint64_t off, len; } good[] = {
@@ -478,6 +535,27 @@ int igt_main()
 			a.cs_size = good[i].len;
 			expect_ok(&b, a);
 		}
+	}
+
+	igt_describe("A command stream of GET_INFO's max_cs_size bytes runs; 8 bytes more, "
+		     "inside the same buffer, is -EINVAL.");
+	igt_subtest("cs-size-limit") {
+		struct drm_aiaccel_submit a;
+		struct aiaccel_buf big;
+		uint64_t i;
+
+		igt_assert(info.max_cs_size >= 8 && info.max_cs_size % 8 == 0);
+		aiaccel_buf_new(fd, info.max_cs_size + 8, DRM_AIACCEL_BO_DEVICE_READ_ONLY, &big);
+		memset(big.map, 0, info.max_cs_size + 8);
+		for (i = 0; i < (info.max_cs_size + 8) / 8; i++)
+			((struct aiaccel_op_header *)big.map)[i].size = 8;
+		a = base_args(&b);
+		a.cs_handle = big.handle;
+		a.cs_size = info.max_cs_size + 8;
+		expect_err(&b, a, -EINVAL);
+		a.cs_size = info.max_cs_size;
+		expect_ok(&b, a);
+		aiaccel_buf_free(fd, &big);
 	}
 
 	igt_describe("Unknown handles: command-stream buffer, listed buffer, in- and "

@@ -80,8 +80,8 @@ static int copy_job_submit(struct copy_job *j, uint32_t engine, uint64_t tag,
 	aiaccel_submit_init(&args, &j->cs);
 	args.bos = (uintptr_t)bos;
 	args.bo_count = gate ? 3 : 2;
-	args.engine = engine;
 	args.flags = DRM_AIACCEL_SUBMIT_EVENT;
+	aiaccel_submit_engine(&args, engine);
 	args.event_data = tag;
 	if (out_syncobj) {
 		args.out_syncs = (uintptr_t)&out;
@@ -205,7 +205,7 @@ static void test_hang_wait(unsigned int instance)
 	igt_assert_eq(ev.status, -ECANCELED);
 	igt_assert(!copied(&queued));
 	/* ...and so is any new one. */
-	igt_assert_eq(copy_job_submit(&queued, DRM_AIACCEL_ENGINE_ANY, 0x3, NULL, 0),
+	igt_assert_eq(copy_job_submit(&queued, AIACCEL_ENGINE_ANY, 0x3, NULL, 0),
 		      -ECANCELED);
 
 	aiaccel_gate_free(&gate);
@@ -624,8 +624,8 @@ static int long_job_submit(int fd, struct aiaccel_buf *bufs, struct aiaccel_cs *
 	aiaccel_submit_init(&args, cs);
 	args.bos = (uintptr_t)bos;
 	args.bo_count = 3;
-	args.engine = engine;
 	args.flags = DRM_AIACCEL_SUBMIT_EVENT;
+	aiaccel_submit_engine(&args, engine);
 	args.event_data = tag;
 	return aiaccel_submit_raw(fd, &args);
 }
@@ -752,8 +752,8 @@ static uint64_t test_long_op(uint32_t n)
 	aiaccel_submit_init(&args, &cs);
 	args.bos = (uintptr_t)bos;
 	args.bo_count = 3;
-	args.engine = 0;
 	args.flags = DRM_AIACCEL_SUBMIT_EVENT;
+	aiaccel_submit_engine(&args, 0);
 	args.event_data = 0x1;
 	copy_job_new(fdb, &small, 71);
 
@@ -852,7 +852,6 @@ static void __attribute__((noreturn)) slow_submitter(int minor, int ready)
 			.out_syncs = (uintptr_t)&sync,
 			.out_sync_count = 1,
 			.out_sync_stride = sizeof(sync),
-			.engine = DRM_AIACCEL_ENGINE_ANY,
 			.event_data = i,
 		};
 
@@ -1066,7 +1065,7 @@ int igt_main()
 
 		fd = track_fd(aiaccel_open(0));
 		copy_job_new(fd, &j, 30);
-		igt_assert_eq(copy_job_submit(&j, DRM_AIACCEL_ENGINE_ANY, 0x99, NULL, 0), 0);
+		igt_assert_eq(copy_job_submit(&j, AIACCEL_ENGINE_ANY, 0x99, NULL, 0), 0);
 		igt_assert_eq(aiaccel_read_event(fd, &ev, 30 * SEC), 0);
 		igt_assert_eq(ev.status, 0);
 		igt_assert(copied(&j));

@@ -109,7 +109,7 @@ static void test_queue_order(uint32_t engine)
 			args.flags |= DRM_AIACCEL_SUBMIT_EVENT;
 			args.event_data = i;
 		}
-		args.engine = engine;
+		aiaccel_submit_engine(&args, engine);
 		args.out_syncs = (uintptr_t)&out;
 		args.out_sync_count = 1;
 		igt_assert_f(aiaccel_submit_raw(fd, &args) == 0, "SUBMIT %u of %u: %s\n", i, n,
@@ -134,7 +134,7 @@ static void test_queue_order(uint32_t engine)
 		igt_assert_f(ev.user_data == i, "event %u arrived as event %u\n",
 			     (unsigned int)ev.user_data, i);
 		igt_assert_eq(ev.status, 0);
-		if (engine != DRM_AIACCEL_ENGINE_ANY)
+		if (engine != AIACCEL_ENGINE_ANY)
 			igt_assert_eq_u32(ev.engine, engine);
 		igt_assert(ev.done_ns >= last_done);
 		last_done = ev.done_ns;
@@ -245,9 +245,9 @@ static void flood(unsigned int n, unsigned int batch)
 			aiaccel_submit_init(&args, &cs);
 			/* Empty jobs and one-NOP jobs; each engine, and any. */
 			args.cs_size = j % 2 ? cs.used : 0;
-			args.engine = j % (engines + 1) == engines ? DRM_AIACCEL_ENGINE_ANY
-								    : j % (engines + 1);
 			args.flags = DRM_AIACCEL_SUBMIT_EVENT;
+			aiaccel_submit_engine(&args, j % (engines + 1) == engines ?
+					      AIACCEL_ENGINE_ANY : j % (engines + 1));
 			args.event_data = j;
 			args.out_syncs = (uintptr_t)out;
 			args.out_sync_count = 2;
@@ -272,7 +272,7 @@ static void flood(unsigned int n, unsigned int batch)
 }
 
 /*
- * One job listing DRM_AIACCEL_MAX_SUBMIT_BOS distinct buffers: SUBMIT holds
+ * One job listing GET_INFO's max_submit_bos distinct buffers: SUBMIT holds
  * all their reservation locks at once, which must stay within what
  * lockdep can track (the kernel-log gate catches its warning).
  */
@@ -281,14 +281,17 @@ static void max_distinct_buffers(void)
 	int fd = aiaccel_open(0);
 	struct drm_aiaccel_submit_bo *bos;
 	struct drm_aiaccel_submit args;
+	struct drm_aiaccel_info info;
 	struct drm_aiaccel_sync out;
 	struct aiaccel_cs cs;
 	uint32_t s = aiaccel_syncobj(fd);
 	unsigned int i;
 
-	bos = calloc(DRM_AIACCEL_MAX_SUBMIT_BOS, sizeof(*bos));
+	igt_assert_eq(aiaccel_get_info(fd, &info), 0);
+	igt_assert(info.max_submit_bos >= 1);
+	bos = calloc(info.max_submit_bos, sizeof(*bos));
 	igt_assert(bos);
-	for (i = 0; i < DRM_AIACCEL_MAX_SUBMIT_BOS; i++) {
+	for (i = 0; i < info.max_submit_bos; i++) {
 		struct drm_aiaccel_bo_create c = { .size = 4096 };
 
 		do_ioctl(fd, DRM_IOCTL_AIACCEL_BO_CREATE, &c);
@@ -300,14 +303,14 @@ static void max_distinct_buffers(void)
 	out = aiaccel_sync(s, 0, 0);
 	aiaccel_submit_init(&args, &cs);
 	args.bos = (uintptr_t)bos;
-	args.bo_count = DRM_AIACCEL_MAX_SUBMIT_BOS;
+	args.bo_count = info.max_submit_bos;
 	args.bo_stride = sizeof(*bos);
 	args.out_syncs = (uintptr_t)&out;
 	args.out_sync_count = 1;
 	igt_assert_eq(aiaccel_submit_raw(fd, &args), 0);
 	igt_assert_eq(aiaccel_syncobj_wait(fd, s, 0, 60 * SEC), 0);
 	/* One more than the maximum is refused. */
-	args.bo_count = DRM_AIACCEL_MAX_SUBMIT_BOS + 1;
+	args.bo_count = info.max_submit_bos + 1;
 	igt_assert_eq(aiaccel_submit_raw(fd, &args), -EINVAL);
 	aiaccel_buf_free(fd, &cs.buf);
 	drmSyncobjDestroy(fd, s);
@@ -334,7 +337,7 @@ int igt_main()
 			igt_dynamic("engine0")
 				test_queue_order(0);
 			igt_dynamic("any-engine")
-				test_queue_order(DRM_AIACCEL_ENGINE_ANY);
+				test_queue_order(AIACCEL_ENGINE_ANY);
 		}
 
 		igt_describe("100 short jobs with out-syncobjs and events, one at a time, "
@@ -370,7 +373,7 @@ int igt_main()
 			aiaccel_slow_fence_signal_end(slow);
 		}
 
-		igt_describe("One job listing DRM_AIACCEL_MAX_SUBMIT_BOS distinct buffers runs, "
+		igt_describe("One job listing GET_INFO's max_submit_bos distinct buffers runs, "
 			     "with the kernel log clean; one more is -EINVAL.");
 		igt_subtest("max-distinct-buffers")
 			max_distinct_buffers();

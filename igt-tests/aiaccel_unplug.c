@@ -279,8 +279,8 @@ static int slow_job_submit(struct slow_job *j, uint32_t engine, uint64_t tag, ui
 	aiaccel_submit_init(&args, &j->cs);
 	args.bos = (uintptr_t)bos;
 	args.bo_count = ARRAY_SIZE(bos);
-	args.engine = engine;
 	args.flags = DRM_AIACCEL_SUBMIT_EVENT | DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC;
+	aiaccel_submit_engine(&args, engine);
 	args.event_data = tag;
 	if (out_syncobj) {
 		args.out_syncs = (uintptr_t)&out;
@@ -691,7 +691,7 @@ static void test_dmabuf_imported(void)
 		aiaccel_pattern_check(dst.map, dst.size, 9);
 		/* Once more, left running. */
 		slow_job_new(fd, &slow, 128);
-		igt_assert_eq(slow_job_submit(&slow, DRM_AIACCEL_ENGINE_ANY, 0, 0), 0);
+		igt_assert_eq(slow_job_submit(&slow, AIACCEL_ENGINE_ANY, 0, 0), 0);
 		igt_assert_eq(aiaccel_submit(fd, &cs, bos, 2, NULL, 0, NULL, 0, 0, 0), 0);
 	}
 	unplug(0);

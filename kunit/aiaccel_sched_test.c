@@ -14,6 +14,7 @@
  */
 
 #include <linux/delay.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-fence.h>
 #include <linux/file.h>
 #include <linux/iosys-map.h>
@@ -32,6 +33,7 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_syncobj.h>
 #include <drm/aiaccel_accel.h>
 #include <drm/aiaccel_isa.h>
@@ -95,7 +97,7 @@ struct sched_bo {
  * @cs: Command-stream buffer (an empty job still names one).
  * @cs_offset: Where in it the command stream starts.
  * @cs_size: Bytes of command stream.
- * @engine: Engine, or DRM_AIACCEL_ENGINE_ANY.
+ * @engine: Engine, or %AIACCEL_ENGINE_ANY.
  * @flags: DRM_AIACCEL_SUBMIT_* flags.
  * @bos: Buffers the job uses besides @cs.
  * @bo_count: Entries in @bos.
@@ -283,9 +285,10 @@ static int sched_submit(struct kunit *test, struct sched_test *t, struct file *f
 {
 	struct drm_aiaccel_sync out = { .handle = sched_syncobj_new(test, t, file) };
 	struct drm_aiaccel_sync in = { .handle = job->in_syncobj };
+	bool any = job->engine == AIACCEL_ENGINE_ANY;
 	struct drm_aiaccel_submit args = {
 		.cs_handle = job->cs->handle,
-		.flags = job->flags,
+		.flags = job->flags | (any ? 0 : DRM_AIACCEL_SUBMIT_ENGINE),
 		.cs_offset = job->cs_offset,
 		.cs_size = job->cs_size,
 		.bos = t->ubuf + SCHED_U_BOS,
@@ -297,7 +300,7 @@ static int sched_submit(struct kunit *test, struct sched_test *t, struct file *f
 		.out_syncs = t->ubuf + SCHED_U_OUT_SYNCS,
 		.out_sync_count = 1,
 		.out_sync_stride = sizeof(out),
-		.engine = job->engine,
+		.engine = any ? 0 : job->engine,
 		.priority = DRM_AIACCEL_PRIORITY_NORMAL,
 	};
 	int ret;
@@ -519,6 +522,128 @@ static void sched_nop_job_signals_and_counts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&adev->stats.jobs_completed), 2);
 }
 
+/*
+ * A SUBMIT naming only its command stream (every other field zero, not
+ * even an out-sync) runs at normal priority on the entity of "any engine";
+ * an engine named with DRM_AIACCEL_SUBMIT_ENGINE gets that engine's own.
+ */
+static void sched_zeroed_submit_is_normal_on_any_engine(struct kunit *test)
+{
+	struct sched_test *t = sched_setup(test, 4, SCHED_TIMEOUT_LONG_MS);
+	struct aiaccel_device *adev = t->adev;
+	struct file *file = sched_open(test, t);
+	struct aiaccel_ctx *ctx = ((struct aiaccel_file *)sched_drm_file(file)->driver_priv)->ctx;
+	unsigned int any = adev->hw.num_engines;
+	struct drm_aiaccel_submit args;
+	struct sched_bo cs;
+	int p, e;
+
+	sched_bo_new(test, t, file, PAGE_SIZE, &cs);
+	args = (struct drm_aiaccel_submit){ .cs_handle = cs.handle };
+	KUNIT_ASSERT_EQ(test, sched_ioctl(test, t, file, DRM_IOCTL_AIACCEL_SUBMIT, &args), 0);
+	for (p = 0; p < DRM_SCHED_PRIORITY_COUNT; p++)
+		for (e = 0; e <= any; e++)
+			KUNIT_EXPECT_EQ_MSG(test, !!ctx->entities[p][e],
+					    p == DRM_SCHED_PRIORITY_NORMAL && e == any,
+					    "entity of priority %d, slot %d", p, e);
+
+	/* Without the flag the engine must be zero; with it, that engine. */
+	args = (struct drm_aiaccel_submit){ .cs_handle = cs.handle, .engine = 1 };
+	KUNIT_EXPECT_EQ(test, sched_ioctl(test, t, file, DRM_IOCTL_AIACCEL_SUBMIT, &args),
+			-EINVAL);
+	KUNIT_EXPECT_NULL(test, ctx->entities[DRM_SCHED_PRIORITY_NORMAL][1]);
+	args.flags = DRM_AIACCEL_SUBMIT_ENGINE;
+	KUNIT_EXPECT_EQ(test, sched_ioctl(test, t, file, DRM_IOCTL_AIACCEL_SUBMIT, &args), 0);
+	KUNIT_EXPECT_NOT_NULL(test, ctx->entities[DRM_SCHED_PRIORITY_NORMAL][1]);
+	args.engine = any;
+	KUNIT_EXPECT_EQ(test, sched_ioctl(test, t, file, DRM_IOCTL_AIACCEL_SUBMIT, &args),
+			-EINVAL);
+	/* LOW is the one asked for. */
+	args = (struct drm_aiaccel_submit){ .cs_handle = cs.handle,
+					    .priority = DRM_AIACCEL_PRIORITY_LOW };
+	KUNIT_EXPECT_EQ(test, sched_ioctl(test, t, file, DRM_IOCTL_AIACCEL_SUBMIT, &args), 0);
+	KUNIT_EXPECT_NOT_NULL(test, ctx->entities[DRM_SCHED_PRIORITY_LOW][any]);
+}
+
+/* GET_INFO's capabilities, through the ioctl. */
+static u64 sched_capabilities(struct kunit *test, struct sched_test *t, struct file *file)
+{
+	struct drm_aiaccel_get_info args = {
+		.info_ptr = t->ubuf + SCHED_U_BOS,
+		.info_size = sizeof(struct drm_aiaccel_info),
+	};
+	struct drm_aiaccel_info info;
+
+	KUNIT_ASSERT_EQ(test, sched_ioctl(test, t, file, DRM_IOCTL_AIACCEL_GET_INFO, &args), 0);
+	KUNIT_ASSERT_EQ(test, copy_from_user(&info, u64_to_user_ptr(args.info_ptr), sizeof(info)),
+			0);
+	return info.capabilities;
+}
+
+/* BO_CREATE, mmap() through @file: is the CPU mapping write-combined? */
+static bool sched_bo_mapped_wc(struct kunit *test, struct sched_test *t, struct file *file)
+{
+	struct drm_aiaccel_bo_create args = { .size = PAGE_SIZE };
+	struct vm_area_struct *vma;
+	struct drm_gem_object *obj;
+	unsigned long addr;
+	pgprot_t prot, plain;
+	bool wc;
+
+	KUNIT_ASSERT_EQ(test, sched_ioctl(test, t, file, DRM_IOCTL_AIACCEL_BO_CREATE, &args), 0);
+	obj = drm_gem_object_lookup(sched_drm_file(file), args.handle);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	wc = to_drm_gem_shmem_obj(obj)->map_wc;
+	drm_gem_object_put(obj);
+
+	addr = kunit_vm_mmap(test, file, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			     args.mmap_offset);
+	KUNIT_ASSERT_NE(test, addr, 0);
+	mmap_read_lock(current->mm);
+	vma = find_vma(current->mm, addr);
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	prot = vma->vm_page_prot;
+	plain = vm_get_page_prot(vma->vm_flags);
+	mmap_read_unlock(current->mm);
+	/* Where the architecture has a write-combined attribute, it is the object's. */
+	if (pgprot_val(pgprot_writecombine(plain)) != pgprot_val(plain))
+		KUNIT_EXPECT_EQ(test, pgprot_val(prot),
+				pgprot_val(wc ? pgprot_writecombine(plain) : plain));
+	return wc;
+}
+
+/*
+ * Coherence is a property of the device: GET_INFO reports what the
+ * platform says (dev_is_dma_coherent(), always true on x86), and CPU
+ * mappings of buffers follow it: cached on a coherent device;
+ * write-combined, and no user-memory buffers, on one that is not.  The
+ * second half is the same device with the driver's flag cleared, as it
+ * would be on a non-snooping Arm SoC.
+ */
+static void sched_coherence_is_reported_and_backed(struct kunit *test)
+{
+	struct sched_test *t = sched_setup(test, 4, SCHED_TIMEOUT_LONG_MS);
+	struct aiaccel_device *adev = t->adev;
+	struct file *file = sched_open(test, t);
+	struct drm_aiaccel_bo_create_userptr up = {
+		.user_ptr = t->ubuf + SCHED_U_OUT_SYNCS, .size = PAGE_SIZE,
+	};
+
+	KUNIT_EXPECT_EQ(test, adev->coherent, dev_is_dma_coherent(adev->drm.dev));
+	if (IS_ENABLED(CONFIG_X86))
+		KUNIT_EXPECT_TRUE(test, adev->coherent);
+	KUNIT_EXPECT_EQ(test, !!(sched_capabilities(test, t, file) & DRM_AIACCEL_CAP_COHERENT),
+			adev->coherent);
+	KUNIT_EXPECT_EQ(test, sched_bo_mapped_wc(test, t, file), !adev->coherent);
+
+	adev->coherent = false;
+	KUNIT_EXPECT_FALSE(test, sched_capabilities(test, t, file) & DRM_AIACCEL_CAP_COHERENT);
+	KUNIT_EXPECT_TRUE(test, sched_bo_mapped_wc(test, t, file));
+	KUNIT_EXPECT_EQ(test, sched_ioctl(test, t, file, DRM_IOCTL_AIACCEL_BO_CREATE_USERPTR, &up),
+			-EOPNOTSUPP);
+	adev->coherent = dev_is_dma_coherent(adev->drm.dev);
+}
+
 #define GEMM_M	8
 #define GEMM_N	12
 #define GEMM_K	40
@@ -560,7 +685,7 @@ static void sched_ops_compute_through_the_scheduler(struct kunit *test)
 	bos[4] = (struct drm_aiaccel_submit_bo){ out.handle, DRM_AIACCEL_SUBMIT_BO_WRITE };
 	job = (struct sched_job){
 		.cs = &cs, .cs_size = sizeof(*copy) + sizeof(*gemm),
-		.engine = DRM_AIACCEL_ENGINE_ANY, .bos = bos, .bo_count = ARRAY_SIZE(bos),
+		.engine = AIACCEL_ENGINE_ANY, .bos = bos, .bo_count = ARRAY_SIZE(bos),
 	};
 	KUNIT_ASSERT_EQ(test, sched_submit(test, t, file, &job, &fence), 0);
 	sched_wait(test, fence);
@@ -955,7 +1080,7 @@ static void sched_close_with_jobs_queued_and_running(struct kunit *test)
 	for (i = 0; i < CLOSE_JOBS; i++) {
 		struct sched_job job = {
 			.cs = &cs, .cs_size = CLOSE_OPS * sizeof(*ops),
-			.engine = DRM_AIACCEL_ENGINE_ANY, .bos = bos, .bo_count = ARRAY_SIZE(bos),
+			.engine = AIACCEL_ENGINE_ANY, .bos = bos, .bo_count = ARRAY_SIZE(bos),
 			/* Events to a file that will be gone. */
 			.flags = DRM_AIACCEL_SUBMIT_EVENT,
 		};
@@ -1124,6 +1249,8 @@ static void sched_refused_reset_wedges(struct kunit *test)
 
 static struct kunit_case sched_cases[] = {
 	KUNIT_CASE(sched_nop_job_signals_and_counts),
+	KUNIT_CASE(sched_zeroed_submit_is_normal_on_any_engine),
+	KUNIT_CASE(sched_coherence_is_reported_and_backed),
 	KUNIT_CASE(sched_ops_compute_through_the_scheduler),
 	KUNIT_CASE(sched_more_jobs_than_queue_depth),
 	KUNIT_CASE(sched_injected_error_fails_one_job),

@@ -74,7 +74,6 @@ int aiaccel_submit(int fd, const struct aiaccel_cs *cs, const struct drm_aiaccel
 		.out_syncs = (uintptr_t)out,
 		.out_sync_count = nout,
 		.out_sync_stride = sizeof(*out),
-		.engine = DRM_AIACCEL_ENGINE_ANY,
 		.priority = DRM_AIACCEL_PRIORITY_NORMAL,
 		.event_data = event_data,
 	};
@@ -171,9 +170,19 @@ void aiaccel_submit_init(struct drm_aiaccel_submit *args, const struct aiaccel_c
 		.bo_stride = sizeof(struct drm_aiaccel_submit_bo),
 		.in_sync_stride = sizeof(struct drm_aiaccel_sync),
 		.out_sync_stride = sizeof(struct drm_aiaccel_sync),
-		.engine = DRM_AIACCEL_ENGINE_ANY,
 		.priority = DRM_AIACCEL_PRIORITY_NORMAL,
 	};
+}
+
+void aiaccel_submit_engine(struct drm_aiaccel_submit *args, uint32_t engine)
+{
+	if (engine == AIACCEL_ENGINE_ANY) {
+		args->flags &= ~DRM_AIACCEL_SUBMIT_ENGINE;
+		args->engine = 0;
+	} else {
+		args->flags |= DRM_AIACCEL_SUBMIT_ENGINE;
+		args->engine = engine;
+	}
 }
 
 int aiaccel_submit_raw(int fd, struct drm_aiaccel_submit *args)

@@ -66,6 +66,13 @@ void aiaccel_require_sim_hook(unsigned int instance, const char *hook, unsigned 
  * priority, no arrays), for tests that then change a field or two.
  */
 void aiaccel_submit_init(struct drm_aiaccel_submit *args, const struct aiaccel_cs *cs);
+/* For aiaccel_submit_engine(): leave the choice of engine to the driver. */
+#define AIACCEL_ENGINE_ANY	0xffffffffu
+/*
+ * Run on @engine (DRM_AIACCEL_SUBMIT_ENGINE), or with AIACCEL_ENGINE_ANY
+ * on whichever the driver picks; after the flags are set.
+ */
+void aiaccel_submit_engine(struct drm_aiaccel_submit *args, uint32_t engine);
 /* DRM_IOCTL_AIACCEL_SUBMIT as given; 0 or -errno. */
 int aiaccel_submit_raw(int fd, struct drm_aiaccel_submit *args);
 

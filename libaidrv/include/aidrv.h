@@ -358,8 +358,9 @@ int aidrv_bo_create(struct aidrv_device *dev, uint64_t size, uint32_t flags,
  * Return: 0; -EINVAL for an unaligned or zero @ptr or @size, or unknown
  * flags; -EFAULT if the memory is not mapped, not writable without
  * DEVICE_READ_ONLY, or of a kind that cannot be pinned; -ENOMEM past
- * RLIMIT_MEMLOCK (without CAP_IPC_LOCK); -ENOTTY with a driver older than
- * 1.1.
+ * RLIMIT_MEMLOCK (without CAP_IPC_LOCK); -EOPNOTSUPP on a device that is
+ * not DMA-coherent (no DRM_AIACCEL_CAP_COHERENT); -ENOTTY with a driver
+ * older than 1.1.
  */
 int aidrv_bo_create_userptr(struct aidrv_device *dev, void *ptr, uint64_t size,
 			    uint32_t flags, struct aidrv_bo **bo);
@@ -498,8 +499,9 @@ struct aidrv_device *aidrv_bo_device(const struct aidrv_bo *bo);
  * A job runs a command stream: a sequence of ops of the int8 ISA
  * (<drm/aiaccel_isa.h>, Documentation/accel/aiaccel/isa.rst) naming
  * tensors by device VA (aidrv_bo_va() plus an offset).  A struct aidrv_cs
- * builds one in host memory and grows as needed, up to
- * DRM_AIACCEL_MAX_CS_SIZE (1 MiB); it is copied to the device at submit,
+ * builds one in host memory and grows as needed, up to %AIDRV_CS_MAX_SIZE
+ * (1 MiB; a device runs up to drm_aiaccel_info.max_cs_size, 1 MiB for
+ * aiaccel 1.x); it is copied to the device at submit,
  * so it may be reset and reused, or submitted again, at once.  A command
  * stream is used by one thread at a time.
  *
@@ -509,6 +511,12 @@ struct aidrv_device *aidrv_bo_device(const struct aidrv_bo *bo);
  * return the op's index in the stream (>= 0), -EINVAL for an op the
  * device would reject as invalid, -E2BIG past 1 MiB, -ENOMEM.
  */
+
+/**
+ * AIDRV_CS_MAX_SIZE - Most bytes a struct aidrv_cs grows to.  The device's
+ * own limit is drm_aiaccel_info.max_cs_size (aidrv_device_get_info()).
+ */
+#define AIDRV_CS_MAX_SIZE	(1u << 20)
 
 /** struct aidrv_cs - A command stream being built (opaque). */
 struct aidrv_cs;
@@ -745,11 +753,13 @@ struct aidrv_sync {
  * @in_sync_count: Entries of @in_syncs.
  * @out_syncs: Syncobj points to signal.
  * @out_sync_count: Entries of @out_syncs.
- * @engine: Engine index, or DRM_AIACCEL_ENGINE_ANY (the default).
- * @priority: An &enum drm_aiaccel_priority; NORMAL by default, HIGH
+ * @engine: With DRM_AIACCEL_SUBMIT_ENGINE in @flags, the engine to run
+ *	on; else 0 (the default), and the driver picks the least busy one.
+ * @priority: An &enum drm_aiaccel_priority; NORMAL (0) by default, HIGH
  *	needs CAP_SYS_NICE.
  * @flags: DRM_AIACCEL_SUBMIT_EVENT (a completion event for
- *	aidrv_device_read_event()), DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC.
+ *	aidrv_device_read_event()), DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC,
+ *	DRM_AIACCEL_SUBMIT_ENGINE (run on @engine).
  * @event_data: Copied into the completion event.
  * @in_fence_fd: A sync_file the job waits for, or -1 (the default); it
  *	stays the caller's.
@@ -778,7 +788,7 @@ struct aidrv_submit {
  * @s: The description.
  * @size: sizeof(*@s) as the caller knows it.
  *
- * Zeroes @size bytes, sets @s->size, any engine, normal priority, no
+ * Zeroes @size bytes (any engine, normal priority), sets @s->size and no
  * in-fence.  Nothing happens if @s is NULL or @size is smaller than the
  * first library's struct (1.0).
  */
@@ -1390,7 +1400,8 @@ struct aidrv_inference;
  *
  * Return: 0; -EINVAL for a NULL argument, a @max_batch of 0 or unknown
  * @flags; -E2BIG if @max_batch is above aidrv_model_max_batch() (or the
- * model's command stream is larger than %DRM_AIACCEL_MAX_CS_SIZE); or the
+ * model's command stream is larger than the device's
+ * drm_aiaccel_info.max_cs_size); or the
  * error of aidrv_device_get_info(), aidrv_bo_create() or aidrv_bo_map():
  * -ENOMEM past the device memory budget, -ENOSPC when the address space
  * is full.

@@ -79,15 +79,15 @@ static int cs_reserve(struct aidrv_cs *cs, size_t size)
 	size_t want = cs->used + size, cap;
 	uint8_t *buf;
 
-	if (size > DRM_AIACCEL_MAX_CS_SIZE || want > DRM_AIACCEL_MAX_CS_SIZE)
+	if (size > AIDRV_CS_MAX_SIZE || want > AIDRV_CS_MAX_SIZE)
 		return -E2BIG;
 	if (want <= cs->capacity)
 		return 0;
 	cap = cs->capacity ? cs->capacity : CS_INITIAL;
 	while (cap < want)
 		cap *= 2;
-	if (cap > DRM_AIACCEL_MAX_CS_SIZE)
-		cap = DRM_AIACCEL_MAX_CS_SIZE;
+	if (cap > AIDRV_CS_MAX_SIZE)
+		cap = AIDRV_CS_MAX_SIZE;
 	buf = realloc(cs->buf, cap);
 	if (!buf)
 		return -ENOMEM;

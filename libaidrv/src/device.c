@@ -62,11 +62,22 @@ static int is_aiaccel(int fd)
 /* Make a handle of @fd (which it takes over) opened from @path. */
 static int device_new(int fd, const char *path, struct aidrv_device **out)
 {
+	struct drm_aiaccel_info info = { 0 };
+	struct drm_aiaccel_get_info gi = {
+		.info_ptr = (uintptr_t)&info,
+		.info_size = sizeof(info),
+	};
 	struct aidrv_device *dev;
+	int ret;
 
 	if (!is_aiaccel(fd)) {
 		close(fd);
 		return -ENODEV;
+	}
+	if (drmIoctl(fd, DRM_IOCTL_AIACCEL_GET_INFO, &gi)) {
+		ret = -errno;
+		close(fd);
+		return ret;
 	}
 	dev = calloc(1, sizeof(*dev));
 	if (dev)
@@ -77,6 +88,9 @@ static int device_new(int fd, const char *path, struct aidrv_device **out)
 		return -ENOMEM;
 	}
 	dev->fd = fd;
+	dev->max_submit_bos = info.max_submit_bos;
+	dev->max_submit_syncs = info.max_submit_syncs;
+	dev->max_cs_size = info.max_cs_size;
 	pthread_mutex_init(&dev->bo_lock, NULL);
 	pthread_mutex_init(&dev->event_lock, NULL);
 	*out = dev;

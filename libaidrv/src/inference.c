@@ -55,7 +55,8 @@ struct inference_slot {
 	uint64_t cs_size;
 	struct aidrv_job_bo *job_bos;	/* data (if any) and every tensor */
 	unsigned int job_bo_count;
-	uint32_t engine;		/* where its jobs run */
+	uint32_t engine;		/* where its jobs run, if pinned */
+	bool pinned;			/* to @engine; else any engine */
 	/* The job in flight in this slot, if any. */
 	struct aidrv_job *job;
 	int8_t *dst;			/* where its outputs go; NULL: discard */
@@ -174,7 +175,7 @@ static int slot_init(struct aidrv_inference *inf, struct inference_slot *s)
 	ret = aidrv_model_stream(m, inf->max_batch, &addrs, NULL, 0);
 	if (ret < 0)
 		return ret;
-	if (ret == 0 || (unsigned int)ret > DRM_AIACCEL_MAX_CS_SIZE)
+	if (ret == 0 || (unsigned int)ret > inf->dev->max_cs_size)
 		return -E2BIG;
 	s->cs_size = (uint64_t)ret;
 	ret = aidrv_bo_create(inf->dev, s->cs_size, DRM_AIACCEL_BO_DEVICE_READ_ONLY,
@@ -251,9 +252,10 @@ int aidrv_inference_create(struct aidrv_device *dev, const struct aidrv_model *m
 	else
 		inf->want_slots = info.num_engines < 2 ? 2 :
 				  info.num_engines > SLOTS_MAX ? SLOTS_MAX : info.num_engines;
-	for (i = 0; i < inf->want_slots; i++)
-		inf->slot[i].engine = inf->want_slots > 1 && info.num_engines > 1 ?
-				      i % info.num_engines : DRM_AIACCEL_ENGINE_ANY;
+	for (i = 0; i < inf->want_slots; i++) {
+		inf->slot[i].pinned = inf->want_slots > 1 && info.num_engines > 1;
+		inf->slot[i].engine = inf->slot[i].pinned ? i % info.num_engines : 0;
+	}
 	ret = aidrv_model_input(model, &inf->in, sizeof(inf->in));
 	if (!ret)
 		ret = aidrv_model_output(model, &inf->out, sizeof(inf->out));
@@ -356,6 +358,8 @@ static int slot_submit(struct aidrv_inference *inf, struct inference_slot *s,
 	sub.bos = s->job_bos;
 	sub.bo_count = s->job_bo_count;
 	sub.engine = s->engine;
+	if (s->pinned)
+		sub.flags |= DRM_AIACCEL_SUBMIT_ENGINE;
 	ret = aidrv_job_submit(inf->dev, &sub, &s->job);
 	if (ret)
 		return ret;
@@ -544,7 +548,7 @@ int aidrv_binding_create(struct aidrv_inference *inf, const struct aidrv_bind *b
 	ret = aidrv_model_stream(m, bd.batch, &addrs, NULL, 0);
 	if (ret < 0)
 		goto err;
-	if (ret == 0 || (unsigned int)ret > DRM_AIACCEL_MAX_CS_SIZE) {
+	if (ret == 0 || (unsigned int)ret > inf->dev->max_cs_size) {
 		ret = -E2BIG;
 		goto err;
 	}
@@ -588,8 +592,8 @@ int aidrv_binding_submit(struct aidrv_binding *b, const struct aidrv_submit *s,
 			return ret;
 		if (sub.cs || sub.cs_bo || sub.cs_offset || sub.cs_size || sub.bos || sub.bo_count ||
 		    (sub.in_sync_count && !sub.in_syncs) || (sub.out_sync_count && !sub.out_syncs) ||
-		    sub.in_sync_count >= DRM_AIACCEL_MAX_SUBMIT_SYNCS ||
-		    sub.out_sync_count >= DRM_AIACCEL_MAX_SUBMIT_SYNCS)
+		    sub.in_sync_count >= b->inf->dev->max_submit_syncs ||
+		    sub.out_sync_count >= b->inf->dev->max_submit_syncs)
 			return -EINVAL;
 	} else {
 		aidrv_submit_init(&sub, sizeof(sub));

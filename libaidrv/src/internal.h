@@ -30,6 +30,10 @@ struct aidrv_device {
 	pthread_mutex_t bo_lock;
 	pthread_mutex_t event_lock;
 	struct aidrv_bo *bo_table[AIDRV_BO_BUCKETS];
+	/* What SUBMIT accepts, from GET_INFO at open. */
+	uint32_t max_submit_bos;
+	uint32_t max_submit_syncs;
+	uint64_t max_cs_size;
 };
 
 struct aidrv_bo {

@@ -82,8 +82,6 @@ void aidrv_submit_init(struct aidrv_submit *s, size_t size)
 		return;
 	memset(s, 0, size);
 	s->size = size;
-	s->engine = DRM_AIACCEL_ENGINE_ANY;
-	s->priority = DRM_AIACCEL_PRIORITY_NORMAL;
 	s->in_fence_fd = -1;
 }
 
@@ -137,10 +135,12 @@ int aidrv_job_submit(struct aidrv_device *dev, const struct aidrv_submit *sub,
 	if ((s.bo_count && !s.bos) || (s.in_sync_count && !s.in_syncs) ||
 	    (s.out_sync_count && !s.out_syncs))
 		return -EINVAL;
+	if (s.bo_count > dev->max_submit_bos || s.in_sync_count > dev->max_submit_syncs ||
+	    s.out_sync_count > dev->max_submit_syncs)
+		return -EINVAL;
 	nin = s.in_sync_count + (s.in_fence_fd >= 0 ? 1 : 0);
 	nout = s.out_sync_count + (out ? 1 : 0);
-	if (s.bo_count > DRM_AIACCEL_MAX_SUBMIT_BOS || nin > DRM_AIACCEL_MAX_SUBMIT_SYNCS ||
-	    nout > DRM_AIACCEL_MAX_SUBMIT_SYNCS)
+	if (nin > dev->max_submit_syncs || nout > dev->max_submit_syncs)
 		return -EINVAL;
 
 	/* The command stream: uploaded from the builder, or the caller's. */

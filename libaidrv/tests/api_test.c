@@ -322,7 +322,8 @@ static void test_sizes_in(void **state)
 	assert_int_equal(((uint8_t *)&s)[0], 0xee);
 	aidrv_submit_init(&s, sizeof(s));
 	assert_int_equal(s.size, sizeof(s));
-	assert_int_equal(s.engine, DRM_AIACCEL_ENGINE_ANY);
+	assert_int_equal(s.engine, 0);
+	assert_int_equal(s.flags, 0);
 	assert_int_equal(s.priority, DRM_AIACCEL_PRIORITY_NORMAL);
 	assert_int_equal(s.in_fence_fd, -1);
 	assert_null(s.cs);

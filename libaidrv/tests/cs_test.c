@@ -344,7 +344,7 @@ static void test_append(void)
 /* Growth keeps every op intact; the stream stops at exactly 1 MiB. */
 static void test_growth_and_limit(void)
 {
-	const unsigned int n = DRM_AIACCEL_MAX_CS_SIZE / 32;
+	const unsigned int n = AIDRV_CS_MAX_SIZE / 32;
 	unsigned int i, bad = 0;
 	struct aidrv_cs *cs;
 
@@ -357,7 +357,7 @@ static void test_growth_and_limit(void)
 				      i % 4096 + 1) != (int)i)
 			bad++;
 	CHECK_EQ(bad, 0);
-	CHECK_EQ(aidrv_cs_size(cs), DRM_AIACCEL_MAX_CS_SIZE);
+	CHECK_EQ(aidrv_cs_size(cs), AIDRV_CS_MAX_SIZE);
 	for (i = 0; i < n; i++) {
 		const struct aiaccel_op_dma_copy *op = (const void *)op_at(cs, i * 32ull);
 
@@ -367,7 +367,7 @@ static void test_growth_and_limit(void)
 	}
 	CHECK_EQ(bad, 0);
 	CHECK_EQ(aidrv_cs_nop(cs), -E2BIG);
-	CHECK_EQ(aidrv_cs_size(cs), DRM_AIACCEL_MAX_CS_SIZE);
+	CHECK_EQ(aidrv_cs_size(cs), AIDRV_CS_MAX_SIZE);
 	CHECK_EQ(aidrv_cs_count(cs), n);
 
 	/* Reset keeps nothing but the memory. */
@@ -378,13 +378,13 @@ static void test_growth_and_limit(void)
 
 	/* A 32-byte op does not fit the last 24 bytes; an 8-byte one does. */
 	aidrv_cs_reset(cs);
-	for (i = 0; i < DRM_AIACCEL_MAX_CS_SIZE / 8 - 3; i++)
+	for (i = 0; i < AIDRV_CS_MAX_SIZE / 8 - 3; i++)
 		if (aidrv_cs_nop(cs) < 0)
 			bad++;
 	CHECK_EQ(bad, 0);
 	CHECK_EQ(aidrv_cs_dma_copy(cs, 0x2000, 0x1000, 8), -E2BIG);
-	CHECK_EQ(aidrv_cs_nop(cs), (int)(DRM_AIACCEL_MAX_CS_SIZE / 8 - 3));
-	CHECK_EQ(aidrv_cs_size(cs), DRM_AIACCEL_MAX_CS_SIZE - 16);
+	CHECK_EQ(aidrv_cs_nop(cs), (int)(AIDRV_CS_MAX_SIZE / 8 - 3));
+	CHECK_EQ(aidrv_cs_size(cs), AIDRV_CS_MAX_SIZE - 16);
 	aidrv_cs_free(cs);
 }
 

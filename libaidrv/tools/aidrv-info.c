@@ -21,6 +21,7 @@ static const struct {
 	{ DRM_AIACCEL_CAP_PERFCNT, "perf-counters" },
 	{ DRM_AIACCEL_CAP_CLOCK_LEVELS, "clock-levels" },
 	{ DRM_AIACCEL_CAP_WATCHDOG, "watchdog" },
+	{ DRM_AIACCEL_CAP_COHERENT, "coherent" },
 };
 
 static void print_device(int index, struct aidrv_device *dev,

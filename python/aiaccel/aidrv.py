@@ -86,7 +86,10 @@ class DrmInfo(ctypes.Structure):
                 ("isa_version", _U32), ("va_bits", _U32),
                 ("page_size", _U32), ("max_clock_mhz", _U32),
                 ("clock_levels", _U32), ("instance", _U32), ("pad", _U32),
-                ("state", _U64), ("job_timeout_ms", _U32), ("job_max_ms", _U32)]
+                ("state", _U64), ("job_timeout_ms", _U32), ("job_max_ms", _U32),
+                ("bo_flags", _U32), ("submit_flags", _U32),
+                ("max_submit_bos", _U32), ("max_submit_syncs", _U32),
+                ("max_cs_size", _U64), ("max_bo_size", _U64)]
 
 
 class DrmStats(ctypes.Structure):

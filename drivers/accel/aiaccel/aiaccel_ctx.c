@@ -131,7 +131,7 @@ void aiaccel_ctx_close(struct aiaccel_ctx *ctx)
  * aiaccel_ctx_entity() - The context's entity for a priority and engine.
  * @ctx: The context.
  * @prio: The scheduler priority.
- * @engine: An engine number, or DRM_AIACCEL_ENGINE_ANY.
+ * @engine: An engine number, or %AIACCEL_ENGINE_ANY.
  *
  * Created on first use.
  *
@@ -141,7 +141,7 @@ struct drm_sched_entity *aiaccel_ctx_entity(struct aiaccel_ctx *ctx,
 					    enum drm_sched_priority prio, u32 engine)
 {
 	struct aiaccel_device *adev = ctx->adev;
-	bool any = engine == DRM_AIACCEL_ENGINE_ANY;
+	bool any = engine == AIACCEL_ENGINE_ANY;
 	unsigned int slot = any ? adev->hw.num_engines : engine;
 	struct drm_sched_entity *entity;
 	int ret;

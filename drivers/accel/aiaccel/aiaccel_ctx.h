@@ -41,6 +41,9 @@ struct aiaccel_ctx {
 	struct aiaccel_stats stats;
 };
 
+/** AIACCEL_ENGINE_ANY - aiaccel_ctx_entity(): run on the least busy engine. */
+#define AIACCEL_ENGINE_ANY	U32_MAX
+
 struct aiaccel_ctx *aiaccel_ctx_create(struct aiaccel_device *adev, struct aiaccel_vm *vm);
 void aiaccel_ctx_get(struct aiaccel_ctx *ctx);
 void aiaccel_ctx_put(struct aiaccel_ctx *ctx);

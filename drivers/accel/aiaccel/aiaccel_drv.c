@@ -9,6 +9,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/devcoredump.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
@@ -113,8 +114,16 @@ static int aiaccel_ioctl_get_info(struct drm_device *drm, void *data,
 	info.queue_depth = adev->queue_depth;
 	info.mem_used = atomic64_read(&adev->mem_used);
 	info.state = aiaccel_wedged(adev) ? DRM_AIACCEL_STATE_WEDGED : 0;
+	if (adev->coherent)
+		info.capabilities |= DRM_AIACCEL_CAP_COHERENT;
 	info.job_timeout_ms = adev->job_timeout_ms;
 	info.job_max_ms = adev->job_max_ms;
+	info.bo_flags = AIACCEL_BO_FLAGS;
+	info.submit_flags = AIACCEL_SUBMIT_FLAGS;
+	info.max_submit_bos = AIACCEL_MAX_SUBMIT_BOS;
+	info.max_submit_syncs = AIACCEL_MAX_SUBMIT_SYNCS;
+	info.max_cs_size = AIACCEL_MAX_CS_SIZE;
+	info.max_bo_size = AIACCEL_BO_MAX_SIZE;
 
 	if (args->info_size) {
 		ret = copy_struct_to_user(u64_to_user_ptr(args->info_ptr),
@@ -353,6 +362,7 @@ static int aiaccel_probe(struct platform_device *pdev)
 		return dev_err_probe(dev, ret, "no usable DMA configuration\n");
 	/* The device MMU maps page by page: any segment length will do. */
 	dma_set_max_seg_size(dev, UINT_MAX);
+	adev->coherent = dev_is_dma_coherent(dev);
 
 	adev->irq = platform_get_irq(pdev, 0);
 	if (adev->irq < 0)

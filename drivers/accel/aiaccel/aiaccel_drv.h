@@ -32,6 +32,9 @@ struct regmap;
  * @job_timeout_ms: A job making no progress for this long is reset.
  * @job_max_ms: Longest a job may run on an engine (the engines' watchdog),
  *	0 for no limit.
+ * @coherent: The device's DMA is cache-coherent with the CPU
+ *	(dev_is_dma_coherent()): CPU mappings of buffers are cached; else
+ *	they are write-combined, so that neither side needs cache maintenance.
  * @irq_lock: Protects @irq_on and IRQ_MASK against the interrupt handler.
  * @irq_on: The driver takes interrupts: the handler re-arms IRQ_MASK.
  * @reset_lock: Serialises engine recovery with system sleep.
@@ -61,6 +64,7 @@ struct aiaccel_device {
 	u32 queue_depth;
 	u32 job_timeout_ms;
 	u32 job_max_ms;
+	bool coherent;
 	spinlock_t irq_lock; /* see kernel-doc */
 	bool irq_on;
 	struct mutex reset_lock; /* see kernel-doc */

@@ -185,8 +185,13 @@ struct drm_gem_object *aiaccel_gem_create_object(struct drm_device *dev, size_t 
 	bo = kzalloc_obj(*bo);
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
-	/* The model (and a coherent chip) sees CPU caches: map cached. */
-	bo->base.map_wc = false;
+	/*
+	 * A device that snoops the CPU caches sees what a cached mapping
+	 * writes; one that does not gets write-combined CPU mappings, so no
+	 * cache maintenance is needed around jobs either way.  (Imported
+	 * buffers are mapped by their exporter.)
+	 */
+	bo->base.map_wc = !to_aiaccel(dev)->coherent;
 	bo->base.base.funcs = &aiaccel_gem_funcs;
 	mutex_init(&bo->lock);
 	INIT_LIST_HEAD(&bo->mappings);
@@ -240,11 +245,11 @@ int aiaccel_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file 
 	u64 size;
 	int ret;
 
-	if (args->flags & ~DRM_AIACCEL_BO_FLAGS || args->pad) {
+	if (args->flags & ~AIACCEL_BO_FLAGS || args->pad) {
 		drm_dbg_driver(drm, "BO_CREATE: bad flags 0x%x or pad\n", args->flags);
 		return -EINVAL;
 	}
-	if (!args->size || args->size > AIACCEL_VA_END - AIACCEL_VA_START) {
+	if (!args->size || args->size > AIACCEL_BO_MAX_SIZE) {
 		drm_dbg_driver(drm, "BO_CREATE: size %llu out of range\n", args->size);
 		return -EINVAL;
 	}

@@ -11,6 +11,13 @@
 
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_mm.h>
+#include <drm/aiaccel_accel.h>
+
+#include "aiaccel_mmu.h"
+
+/* What BO_CREATE accepts, reported by GET_INFO (struct drm_aiaccel_info). */
+#define AIACCEL_BO_FLAGS	DRM_AIACCEL_BO_DEVICE_READ_ONLY
+#define AIACCEL_BO_MAX_SIZE	(AIACCEL_VA_END - AIACCEL_VA_START)
 
 struct aiaccel_vm;
 struct drm_device;

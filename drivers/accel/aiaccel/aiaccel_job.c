@@ -215,18 +215,19 @@ static void aiaccel_event_done_cb(struct dma_fence *fence, struct dma_fence_cb *
 
 static int submit_validate(struct aiaccel_device *adev, struct drm_aiaccel_submit *args)
 {
-	if (args->flags & ~DRM_AIACCEL_SUBMIT_FLAGS || args->reserved[0] || args->reserved[1])
+	if (args->flags & ~AIACCEL_SUBMIT_FLAGS || args->reserved[0] || args->reserved[1])
 		return -EINVAL;
-	if (args->engine != DRM_AIACCEL_ENGINE_ANY && args->engine >= adev->hw.num_engines)
+	if (args->flags & DRM_AIACCEL_SUBMIT_ENGINE ?
+	    args->engine >= adev->hw.num_engines : args->engine)
 		return -EINVAL;
 	if (args->priority > DRM_AIACCEL_PRIORITY_HIGH)
 		return -EINVAL;
-	if (args->bo_count > DRM_AIACCEL_MAX_SUBMIT_BOS ||
-	    args->in_sync_count > DRM_AIACCEL_MAX_SUBMIT_SYNCS ||
-	    args->out_sync_count > DRM_AIACCEL_MAX_SUBMIT_SYNCS)
+	if (args->bo_count > AIACCEL_MAX_SUBMIT_BOS ||
+	    args->in_sync_count > AIACCEL_MAX_SUBMIT_SYNCS ||
+	    args->out_sync_count > AIACCEL_MAX_SUBMIT_SYNCS)
 		return -EINVAL;
 	if (!IS_ALIGNED(args->cs_offset, 8) || !IS_ALIGNED(args->cs_size, 8) ||
-	    args->cs_size > DRM_AIACCEL_MAX_CS_SIZE)
+	    args->cs_size > AIACCEL_MAX_CS_SIZE)
 		return -EINVAL;
 	return 0;
 }
@@ -593,10 +594,11 @@ static int submit_job(struct drm_device *drm, struct drm_file *file,
 	struct drm_sched_entity *entity;
 	struct aiaccel_job *job;
 	struct dma_fence *done;
-	u32 nbos = 0;
+	u32 nbos = 0, engine;
 	int ret;
 
-	entity = aiaccel_ctx_entity(ctx, submit_priority(args->priority), args->engine);
+	engine = args->flags & DRM_AIACCEL_SUBMIT_ENGINE ? args->engine : AIACCEL_ENGINE_ANY;
+	entity = aiaccel_ctx_entity(ctx, submit_priority(args->priority), engine);
 	if (IS_ERR(entity))
 		return PTR_ERR(entity);
 	bos = submit_bo_list(args, &nbos);
@@ -637,7 +639,7 @@ static int submit_job(struct drm_device *drm, struct drm_file *file,
 		submit_abort(drm, job);
 		goto out;
 	}
-	trace_aiaccel_job_submit(file->client_id, args->engine, args->priority,
+	trace_aiaccel_job_submit(file->client_id, engine, args->priority,
 				 args->cs_size, nbos);
 	publish_out_syncs(out_syncs, args->out_sync_count, done);
 	dma_fence_put(done);

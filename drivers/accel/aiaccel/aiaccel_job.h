@@ -8,8 +8,22 @@
 #include <linux/dma-fence.h>
 #include <linux/list.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 
 #include <drm/gpu_scheduler.h>
+#include <drm/aiaccel_accel.h>
+
+/*
+ * What SUBMIT accepts, reported by GET_INFO (struct drm_aiaccel_info).
+ * SUBMIT locks every distinct buffer (and the command stream's) at once;
+ * lockdep can track at most 2047 locks of one class nested that way, so
+ * AIACCEL_MAX_SUBMIT_BOS stays at 1024.
+ */
+#define AIACCEL_SUBMIT_FLAGS	(DRM_AIACCEL_SUBMIT_EVENT | DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC | \
+				 DRM_AIACCEL_SUBMIT_ENGINE)
+#define AIACCEL_MAX_SUBMIT_BOS		1024
+#define AIACCEL_MAX_SUBMIT_SYNCS	256
+#define AIACCEL_MAX_CS_SIZE		SZ_1M
 
 struct aiaccel_ctx;
 struct aiaccel_device;

@@ -230,6 +230,11 @@ int aiaccel_ioctl_bo_create_userptr(struct drm_device *drm, void *data, struct d
 		drm_dbg_driver(drm, "BO_CREATE_USERPTR: bad flags 0x%x or pad\n", args->flags);
 		return -EINVAL;
 	}
+	/* The caller's mapping is cached: only a coherent device shares it. */
+	if (!to_aiaccel(drm)->coherent) {
+		drm_dbg_driver(drm, "BO_CREATE_USERPTR: device is not DMA-coherent\n");
+		return -EOPNOTSUPP;
+	}
 	if (!args->user_ptr || !PAGE_ALIGNED(args->user_ptr) ||
 	    !args->size || !PAGE_ALIGNED(args->size) ||
 	    args->size > AIACCEL_VA_END - AIACCEL_VA_START) {

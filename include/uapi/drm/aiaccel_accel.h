@@ -41,13 +41,26 @@ extern "C" {
 #define DRM_AIACCEL_CAP_CLOCK_LEVELS	(1ULL << 3)
 /** DRM_AIACCEL_CAP_WATCHDOG - The engines abort jobs that run too long. */
 #define DRM_AIACCEL_CAP_WATCHDOG	(1ULL << 4)
+/**
+ * DRM_AIACCEL_CAP_COHERENT - The device's memory accesses are coherent with
+ * the CPU caches (the platform says so: dev_is_dma_coherent()).  CPU
+ * mappings of buffers (mmap() of &drm_aiaccel_bo_create.mmap_offset, and
+ * of their dma-bufs) are then cached, and
+ * %DRM_IOCTL_AIACCEL_BO_CREATE_USERPTR is available.  Without it, CPU
+ * mappings of buffers are write-combined (uncached: fast to write
+ * sequentially, slow to read), and BO_CREATE_USERPTR fails with
+ * -EOPNOTSUPP.  Either way no cache maintenance is needed around jobs.
+ */
+#define DRM_AIACCEL_CAP_COHERENT	(1ULL << 5)
 
 /**
  * struct drm_aiaccel_info - Description of one aiaccel device.
  *
  * Filled by %DRM_IOCTL_AIACCEL_GET_INFO.  New members are only ever added at
  * the end; a caller with an older, shorter copy of this struct gets the
- * prefix it knows about.
+ * prefix it knows about.  The flags and limits SUBMIT and BO_CREATE accept
+ * are reported here rather than fixed by this header: they may differ
+ * between devices and driver versions.
  */
 struct drm_aiaccel_info {
 	/** @device_id: Identification register: vendor << 16 | product. */
@@ -92,6 +105,40 @@ struct drm_aiaccel_info {
 	 * fails with -ETIMEDOUT, however well it progresses; 0 for no limit.
 	 */
 	__u32 job_max_ms;
+	/**
+	 * @bo_flags: The DRM_AIACCEL_BO_* flags %DRM_IOCTL_AIACCEL_BO_CREATE
+	 * accepts; any other bit is -EINVAL.
+	 */
+	__u32 bo_flags;
+	/**
+	 * @submit_flags: The DRM_AIACCEL_SUBMIT_* flags
+	 * %DRM_IOCTL_AIACCEL_SUBMIT accepts in &drm_aiaccel_submit.flags;
+	 * any other bit is -EINVAL.
+	 */
+	__u32 submit_flags;
+	/**
+	 * @max_submit_bos: Most buffers one SUBMIT may list
+	 * (&drm_aiaccel_submit.bo_count); more is -EINVAL.
+	 */
+	__u32 max_submit_bos;
+	/**
+	 * @max_submit_syncs: Most in-syncs, and most out-syncs, one SUBMIT
+	 * may pass (&drm_aiaccel_submit.in_sync_count, .out_sync_count);
+	 * more is -EINVAL.
+	 */
+	__u32 max_submit_syncs;
+	/**
+	 * @max_cs_size: Largest command stream one SUBMIT may run, in bytes
+	 * (&drm_aiaccel_submit.cs_size); larger is -EINVAL.
+	 */
+	__u64 max_cs_size;
+	/**
+	 * @max_bo_size: Largest size %DRM_IOCTL_AIACCEL_BO_CREATE accepts,
+	 * in bytes: what the device address space can hold.  Larger is
+	 * -EINVAL; up to it, a size the memory budget (@mem_size) cannot
+	 * hold is -ENOMEM.
+	 */
+	__u64 max_bo_size;
 };
 
 /**
@@ -135,8 +182,6 @@ struct drm_aiaccel_get_info {
  * command streams.  The CPU mapping is unaffected.
  */
 #define DRM_AIACCEL_BO_DEVICE_READ_ONLY	(1U << 0)
-/** DRM_AIACCEL_BO_FLAGS - Every flag BO_CREATE knows. */
-#define DRM_AIACCEL_BO_FLAGS		DRM_AIACCEL_BO_DEVICE_READ_ONLY
 
 /**
  * struct drm_aiaccel_bo_create - Argument of %DRM_IOCTL_AIACCEL_BO_CREATE.
@@ -144,8 +189,11 @@ struct drm_aiaccel_get_info {
  * Creates a buffer in device memory, maps it in the caller's device address
  * space and returns a GEM handle to it.  Free it with DRM_IOCTL_GEM_CLOSE;
  * export and import it with DRM_IOCTL_PRIME_HANDLE_TO_FD/FD_TO_HANDLE.
- * Memory is zeroed and CPU-coherent with the device: no cache maintenance
- * is needed around jobs.
+ * Memory is zeroed.  What the CPU writes through a mapping of the buffer is
+ * what a job submitted afterwards reads, and what a job wrote is what the
+ * CPU reads once the job is done: no cache maintenance is needed around
+ * jobs.  The mapping is cached on a device with %DRM_AIACCEL_CAP_COHERENT
+ * and write-combined on one without.
  */
 struct drm_aiaccel_bo_create {
 	/**
@@ -153,7 +201,10 @@ struct drm_aiaccel_bo_create {
 	 * Out: the rounded size.
 	 */
 	__u64 size;
-	/** @flags: In: DRM_AIACCEL_BO_* flags. */
+	/**
+	 * @flags: In: DRM_AIACCEL_BO_* flags, among those of
+	 * &drm_aiaccel_info.bo_flags.
+	 */
 	__u32 flags;
 	/** @handle: Out: GEM handle. */
 	__u32 handle;
@@ -194,8 +245,9 @@ struct drm_aiaccel_bo_info {
 /*
  * DRM_IOCTL_AIACCEL_BO_CREATE - Create a buffer.
  *
- * Errors: -EINVAL for unknown flags, non-zero pad, size 0 or larger than
- * the device address space; -ENOMEM if the device memory budget
+ * Errors: -EINVAL for unknown flags (not in drm_aiaccel_info.bo_flags),
+ * non-zero pad, size 0 or larger than drm_aiaccel_info.max_bo_size (what
+ * the device address space holds); -ENOMEM if the device memory budget
  * (drm_aiaccel_info.mem_size - mem_used) cannot hold it or the system is
  * out of memory; -ENOSPC if the caller's address space is full.
  */
@@ -262,35 +314,26 @@ struct drm_aiaccel_sync {
  * still published on its buffers, so others wait for it.
  */
 #define DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC	(1U << 1)
-/** DRM_AIACCEL_SUBMIT_FLAGS - Every flag SUBMIT knows. */
-#define DRM_AIACCEL_SUBMIT_FLAGS \
-	(DRM_AIACCEL_SUBMIT_EVENT | DRM_AIACCEL_SUBMIT_NO_IMPLICIT_SYNC)
-
-/** DRM_AIACCEL_ENGINE_ANY - Let the driver pick the least busy engine. */
-#define DRM_AIACCEL_ENGINE_ANY		0xffffffffU
+/**
+ * DRM_AIACCEL_SUBMIT_ENGINE - Run the job on engine @engine of
+ * &struct drm_aiaccel_submit.  Without it the driver picks the least busy
+ * engine and @engine must be zero.
+ */
+#define DRM_AIACCEL_SUBMIT_ENGINE		(1U << 2)
 
 /**
  * enum drm_aiaccel_priority - Scheduling priority of a job.
- * @DRM_AIACCEL_PRIORITY_LOW: Background work.
- * @DRM_AIACCEL_PRIORITY_NORMAL: The default.
- * @DRM_AIACCEL_PRIORITY_HIGH: Needs CAP_SYS_NICE.
+ * @DRM_AIACCEL_PRIORITY_NORMAL: The default: a zeroed submit runs at it.
+ * @DRM_AIACCEL_PRIORITY_LOW: Background work: runs when no NORMAL or HIGH
+ *	job of the engine is ready.
+ * @DRM_AIACCEL_PRIORITY_HIGH: Runs before NORMAL and LOW jobs; needs
+ *	CAP_SYS_NICE.
  */
 enum drm_aiaccel_priority {
-	DRM_AIACCEL_PRIORITY_LOW = 0,
-	DRM_AIACCEL_PRIORITY_NORMAL = 1,
+	DRM_AIACCEL_PRIORITY_NORMAL = 0,
+	DRM_AIACCEL_PRIORITY_LOW = 1,
 	DRM_AIACCEL_PRIORITY_HIGH = 2,
 };
-
-/**
- * DRM_AIACCEL_MAX_SUBMIT_BOS - Most buffers one job may list.  SUBMIT locks
- * every distinct buffer (and the command stream's) at once; lockdep can
- * track at most 2047 locks of one class nested that way.
- */
-#define DRM_AIACCEL_MAX_SUBMIT_BOS	1024
-/** DRM_AIACCEL_MAX_SUBMIT_SYNCS - Most in-syncs (and out-syncs) per job. */
-#define DRM_AIACCEL_MAX_SUBMIT_SYNCS	256
-/** DRM_AIACCEL_MAX_CS_SIZE - Largest command stream, in bytes. */
-#define DRM_AIACCEL_MAX_CS_SIZE		(1U << 20)
 
 /**
  * struct drm_aiaccel_submit - Argument of %DRM_IOCTL_AIACCEL_SUBMIT.
@@ -298,7 +341,10 @@ enum drm_aiaccel_priority {
  * Queues one job: the command stream at @cs_offset in buffer @cs_handle
  * runs on an engine in the submitter's address space once every in-sync
  * has signalled and (unless NO_IMPLICIT_SYNC) the listed buffers' earlier
- * users are done.  The command-stream format is include/uapi/drm/aiaccel_isa.h.
+ * users are done.  The command-stream format is
+ * include/uapi/drm/aiaccel_isa.h.  A submit with only @cs_handle and
+ * @cs_size set (the rest zero) runs at normal priority on the least busy
+ * engine.
  *
  * Arrays are passed as a user pointer, a count and the size of one
  * element (@bo_stride, @in_sync_stride, @out_sync_stride): an element
@@ -308,36 +354,44 @@ enum drm_aiaccel_priority {
 struct drm_aiaccel_submit {
 	/** @cs_handle: Buffer holding the command stream; the job reads it. */
 	__u32 cs_handle;
-	/** @flags: DRM_AIACCEL_SUBMIT_* flags. */
+	/**
+	 * @flags: DRM_AIACCEL_SUBMIT_* flags, among those of
+	 * &drm_aiaccel_info.submit_flags.
+	 */
 	__u32 flags;
 	/** @cs_offset: Offset of the command stream, a multiple of 8. */
 	__u64 cs_offset;
 	/**
 	 * @cs_size: Bytes of command stream: a multiple of 8, at most
-	 * %DRM_AIACCEL_MAX_CS_SIZE, inside the buffer; 0 runs an empty job.
+	 * &drm_aiaccel_info.max_cs_size, inside the buffer; 0 runs an empty
+	 * job.
 	 */
 	__u64 cs_size;
 	/** @bos: User pointer to @bo_count &struct drm_aiaccel_submit_bo. */
 	__u64 bos;
-	/** @bo_count: Buffers listed, at most %DRM_AIACCEL_MAX_SUBMIT_BOS. */
+	/** @bo_count: Buffers listed, at most &drm_aiaccel_info.max_submit_bos. */
 	__u32 bo_count;
 	/** @bo_stride: sizeof(struct drm_aiaccel_submit_bo) as the caller knows it. */
 	__u32 bo_stride;
 	/** @in_syncs: User pointer to @in_sync_count &struct drm_aiaccel_sync. */
 	__u64 in_syncs;
-	/** @in_sync_count: At most %DRM_AIACCEL_MAX_SUBMIT_SYNCS. */
+	/** @in_sync_count: At most &drm_aiaccel_info.max_submit_syncs. */
 	__u32 in_sync_count;
 	/** @in_sync_stride: sizeof(struct drm_aiaccel_sync) as the caller knows it. */
 	__u32 in_sync_stride;
 	/** @out_syncs: User pointer to @out_sync_count &struct drm_aiaccel_sync. */
 	__u64 out_syncs;
-	/** @out_sync_count: At most %DRM_AIACCEL_MAX_SUBMIT_SYNCS. */
+	/** @out_sync_count: At most &drm_aiaccel_info.max_submit_syncs. */
 	__u32 out_sync_count;
 	/** @out_sync_stride: sizeof(struct drm_aiaccel_sync) as the caller knows it. */
 	__u32 out_sync_stride;
-	/** @engine: Engine index, or %DRM_AIACCEL_ENGINE_ANY. */
+	/**
+	 * @engine: With %DRM_AIACCEL_SUBMIT_ENGINE, the engine to run on,
+	 * below &drm_aiaccel_info.num_engines; without it, must be zero and
+	 * the driver picks the least busy engine.
+	 */
 	__u32 engine;
-	/** @priority: One of &enum drm_aiaccel_priority. */
+	/** @priority: One of &enum drm_aiaccel_priority; 0 is NORMAL. */
 	__u32 priority;
 	/** @event_data: Copied into the completion event (SUBMIT_EVENT). */
 	__u64 event_data;
@@ -405,14 +459,17 @@ struct drm_aiaccel_event_job {
 /*
  * DRM_IOCTL_AIACCEL_SUBMIT - Queue a job.
  *
- * Errors: -EINVAL for unknown flags or priority, non-zero reserved fields,
- * an engine the device does not have, a bad stride, a count over the
- * limit, a command stream outside its buffer or misaligned, a buffer
- * listed without READ or WRITE, an in-sync point not yet submitted
- * (without WAIT_FOR_SUBMIT); -ENOENT for an unknown buffer or syncobj
- * handle; -EFAULT for an unreadable array; -EPERM for HIGH priority
- * without CAP_SYS_NICE; -ECANCELED once the file has been banned for a job
- * that hung the device; -EIO once the device is wedged
+ * Errors: -EINVAL for unknown flags (not in drm_aiaccel_info.submit_flags)
+ * or priority, non-zero reserved fields, an engine the device does not
+ * have (with %DRM_AIACCEL_SUBMIT_ENGINE), a non-zero engine without
+ * %DRM_AIACCEL_SUBMIT_ENGINE, a bad stride, a count over its
+ * drm_aiaccel_info limit (max_submit_bos, max_submit_syncs), a command
+ * stream larger than drm_aiaccel_info.max_cs_size, outside its buffer or
+ * misaligned, a buffer listed without READ or WRITE, an in-sync point not
+ * yet submitted (without WAIT_FOR_SUBMIT); -ENOENT for an unknown buffer
+ * or syncobj handle; -EFAULT for an unreadable array; -EPERM for HIGH
+ * priority without CAP_SYS_NICE; -ECANCELED once the file has been banned
+ * for a job that hung the device; -EIO once the device is wedged
  * (%DRM_AIACCEL_STATE_WEDGED); -ENODEV once it has gone away; -ETIME if
  * WAIT_FOR_SUBMIT waited 5 s in vain; -ENOMEM.
  */
@@ -571,7 +628,9 @@ struct drm_aiaccel_power {
  * pages are pinned (long term: they stay in place, in RAM, until the
  * buffer is freed), mapped in the caller's device address space, and a
  * GEM handle to them is returned.  Jobs list the handle like any other
- * buffer; the device and the CPU share the memory coherently.  Free the
+ * buffer; the device and the CPU share the memory coherently, which is why
+ * only a device with %DRM_AIACCEL_CAP_COHERENT offers this ioctl (the
+ * caller's own mapping of the memory is cached).  Free the
  * buffer with DRM_IOCTL_GEM_CLOSE; the pages are unpinned once no job
  * uses them any more.
  *
@@ -613,7 +672,8 @@ struct drm_aiaccel_bo_create_userptr {
 /*
  * DRM_IOCTL_AIACCEL_BO_CREATE_USERPTR - Make a buffer of user memory.
  *
- * Errors: -EINVAL for unknown flags, non-zero pad, a zero or unaligned
+ * Errors: -EOPNOTSUPP on a device without %DRM_AIACCEL_CAP_COHERENT;
+ * -EINVAL for unknown flags, non-zero pad, a zero or unaligned
  * @user_ptr or @size, or a size larger than the device address space;
  * -EFAULT if part of the range is not mapped, not writable (without
  * DEVICE_READ_ONLY), or cannot be pinned long term (I/O memory, a file

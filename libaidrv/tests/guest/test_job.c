@@ -556,8 +556,13 @@ static void test_errors(void **state)
 
 	/* Refused at submit. */
 	s.engine = 7;
+	s.flags = DRM_AIACCEL_SUBMIT_ENGINE;
 	assert_int_equal(aidrv_job_submit(dev, &s, NULL), -EINVAL);
-	s.engine = DRM_AIACCEL_ENGINE_ANY;
+	/* Without the flag, the engine must be 0. */
+	s.engine = 1;
+	s.flags = 0;
+	assert_int_equal(aidrv_job_submit(dev, &s, NULL), -EINVAL);
+	s.engine = 0;
 	s.priority = 3;
 	assert_int_equal(aidrv_job_submit(dev, &s, NULL), -EINVAL);
 	s.priority = DRM_AIACCEL_PRIORITY_NORMAL;
