@@ -196,9 +196,9 @@ static void queue_retire_locked(struct aiaccel_queue *q)
 		}
 		trace_aiaccel_job_error(q->index, err_seqno, FIELD_GET(AIACCEL_Q_ERR_CODE, err),
 					FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err));
-		aiaccel_event(q->adev, "engine %u: job %u failed, error %lu at op %lu\n",
-			      q->index, err_seqno, FIELD_GET(AIACCEL_Q_ERR_CODE, err),
-			      FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err));
+		aiaccel_dbg_event(q->adev, "engine %u: job %u failed, error %lu at op %lu\n",
+				  q->index, err_seqno, FIELD_GET(AIACCEL_Q_ERR_CODE, err),
+				  FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err));
 	}
 	queue_signal_upto(q, aiaccel_seqno_extend(q->retired, q->emitted, done32));
 	/* The engine halts on an error until told to go on. */
