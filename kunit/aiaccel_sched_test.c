@@ -39,6 +39,7 @@
 #include "../libaidrv/ref/aiaccel_ref.h"
 #include "aiaccel_ctx.h"
 #include "aiaccel_drv.h"
+#include "aiaccel_kunit_hooks.h"
 #include "aiaccel_kunit_ops.h"
 #include "sim/aiaccel_sim.h"
 

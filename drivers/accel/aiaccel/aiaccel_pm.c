@@ -58,7 +58,7 @@ EXPORT_SYMBOL_IF_KUNIT(aiaccel_pm_clock_level);
  *
  * Return: true if it is one of &enum drm_aiaccel_power_mode.
  */
-bool aiaccel_pm_mode_valid(u32 mode)
+VISIBLE_IF_KUNIT bool aiaccel_pm_mode_valid(u32 mode)
 {
 	return mode <= DRM_AIACCEL_POWER_LOW;
 }
