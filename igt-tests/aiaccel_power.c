@@ -176,6 +176,93 @@ static uint64_t timed_gemms(int fd, uint32_t mode, int n)
 	return busy_ns(fd) - before;
 }
 
+#define DEBUG_PARAM "/sys/module/aiaccel/parameters/debug"
+
+/* The "debug" module parameter, a bitmask ("0x1" read back as 1). */
+static unsigned long debug_param(void)
+{
+	char buf[32] = "";
+	FILE *f = fopen(DEBUG_PARAM, "r");
+
+	igt_assert_f(f, "%s: %s\n", DEBUG_PARAM, strerror(errno));
+	igt_assert(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	return strtoul(buf, NULL, 0);
+}
+
+static void set_debug_param(unsigned long val)
+{
+	FILE *f = fopen(DEBUG_PARAM, "w");
+
+	igt_assert_f(f, "%s: %s\n", DEBUG_PARAM, strerror(errno));
+	fprintf(f, "%lu", val);
+	igt_assert_eq(fclose(f), 0);
+	igt_assert_eq(debug_param(), val);
+}
+
+/* /dev/kmsg, positioned after the records already in the log. */
+static int kmsg_open(void)
+{
+	int kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	igt_assert_f(kfd >= 0, "/dev/kmsg: %s\n", strerror(errno));
+	igt_assert(lseek(kfd, 0, SEEK_END) >= 0);
+	return kfd;
+}
+
+/*
+ * The log level (0-7) of the first record logged since kmsg_open() (or the
+ * last call) that contains @text, or -1 if there is none.  Reads to the end.
+ */
+static int kmsg_find(int kfd, const char *text)
+{
+	char rec[8192];
+	int level = -1;
+	ssize_t n;
+
+	for (;;) {
+		n = read(kfd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)	/* overwritten while we read: go on */
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		igt_assert_f(n > 0, "/dev/kmsg: %s\n", strerror(errno));
+		rec[n] = 0;
+		/* "<prio>,<seq>,<usec>,<flags>;<message>" */
+		if (level < 0 && strstr(rec, text))
+			level = atoi(rec) & 7;
+	}
+	return level;
+}
+
+/*
+ * The dynamic debug flags of the driver's callsite whose format starts with
+ * @format, from the control file: "p" when it prints, "_" when not.  Empty
+ * when the kernel has no dynamic debug.
+ */
+static void dyndbg_flags(const char *format, char *flags, size_t len)
+{
+	char line[512], *p;
+	FILE *f = fopen("/proc/dynamic_debug/control", "r");
+
+	*flags = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, "[aiaccel]") || !strstr(line, format))
+			continue;
+		p = strstr(line, " =");
+		igt_assert_f(p, "%s", line);
+		p += 2;
+		snprintf(flags, len, "%.*s", (int)strcspn(p, " "), p);
+		igt_assert_f(strstr(line, "class:AIACCEL_DBG_EVENT"), "%s", line);
+		break;
+	}
+	fclose(f);
+	igt_assert_f(*flags, "no callsite \"%s\" of aiaccel in the dynamic debug control\n",
+		     format);
+}
+
 int igt_main()
 {
 	int fd = -1;
@@ -233,6 +320,42 @@ int igt_main()
 		/* The model runs 8 times slower at the bottom level. */
 		igt_assert_f(slow > 3 * fast, "low %llu ns vs performance %llu ns\n",
 			     (unsigned long long)slow, (unsigned long long)fast);
+	}
+
+	igt_describe("debug=1 turns the driver's event messages on, at debug level, through "
+		     "dynamic debug; debug=0 turns them off.");
+	igt_subtest("debug-param-events") {
+		const char *msg = "power mode 2,";
+		unsigned long old;
+		char flags[16];
+		int kfd, level;
+
+		aiaccel_require_cap(CAP_SYS_ADMIN, "sets the power mode");
+		igt_require_f(access(DEBUG_PARAM, W_OK) == 0, "needs write access to %s: %s\n",
+			      DEBUG_PARAM, strerror(errno));
+		old = debug_param();
+		kfd = kmsg_open();
+
+		set_debug_param(1);
+		dyndbg_flags("power mode %u", flags, sizeof(flags));
+		igt_assert_f(!*flags || strchr(flags, 'p'), "flags %s with debug=1\n", flags);
+		igt_assert_eq(power(fd, DRM_AIACCEL_POWER_SET, DRM_AIACCEL_POWER_LOW, NULL), 0);
+		level = kmsg_find(kfd, msg);
+		igt_assert_f(level >= 0, "no \"%s\" in the kernel log with debug=1\n", msg);
+		igt_assert_eq(level, 7);	/* KERN_DEBUG */
+		igt_assert_eq(power(fd, DRM_AIACCEL_POWER_SET, DRM_AIACCEL_POWER_AUTO, NULL), 0);
+
+		set_debug_param(0);
+		dyndbg_flags("power mode %u", flags, sizeof(flags));
+		igt_assert_f(!*flags || !strchr(flags, 'p'), "flags %s with debug=0\n", flags);
+		kmsg_find(kfd, msg);	/* skip what was logged before */
+		igt_assert_eq(power(fd, DRM_AIACCEL_POWER_SET, DRM_AIACCEL_POWER_LOW, NULL), 0);
+		igt_assert_eq(power(fd, DRM_AIACCEL_POWER_SET, DRM_AIACCEL_POWER_AUTO, NULL), 0);
+		level = kmsg_find(kfd, "power mode ");
+		igt_assert_f(level < 0, "a power mode message in the kernel log with debug=0\n");
+
+		close(kfd);
+		set_debug_param(old);
 	}
 
 	igt_describe("Idle in auto mode the device powers off; a job powers it on and runs.");

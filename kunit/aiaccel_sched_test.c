@@ -40,6 +40,7 @@
 
 #include "aiaccel_ctx.h"
 #include "aiaccel_drv.h"
+#include "aiaccel_kunit_hooks.h"
 #include "aiaccel_kunit_ops.h"
 #include "aiaccel_ref.h"
 #include "sim/aiaccel_sim.h"

@@ -68,30 +68,28 @@ module_param_named(job_max_ms, aiaccel_job_max_ms, uint, 0644);
 MODULE_PARM_DESC(job_max_ms,
 		 "Fail a job still running after this long on an engine, ms; 0: no limit (default 120000); read at probe");
 
-bool aiaccel_debug;
-module_param_named(debug, aiaccel_debug, bool, 0644);
-MODULE_PARM_DESC(debug, "Log device events (interrupts, errors) at info level");
-
-/**
- * aiaccel_event() - Log a device event: at info level with debug=1, else as
- * a DRM driver debug message.
- * @adev: The device.
- * @fmt: printf format.
+/*
+ * The driver's debug messages are dynamic debug callsites of a class each
+ * (enum aiaccel_dbg_class); "debug" turns the classes on by bit, bit 0 for
+ * AIACCEL_DBG_EVENT, as drm.debug does for DRM's categories.  Without
+ * dynamic debug it is the same bitmap, checked at each message.
  */
-void aiaccel_event(struct aiaccel_device *adev, const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list args;
+#if IS_ENABLED(CONFIG_DYNAMIC_DEBUG_CORE)
+DECLARE_DYNDBG_CLASSMAP(aiaccel_dbg_classes, DD_CLASS_TYPE_DISJOINT_BITS,
+			AIACCEL_DBG_EVENT, "AIACCEL_DBG_EVENT");
 
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	if (aiaccel_debug)
-		drm_info(&adev->drm, "%pV", &vaf);
-	else
-		drm_dbg_driver(&adev->drm, "%pV", &vaf);
-	va_end(args);
-}
+static unsigned long aiaccel_debug;
+static struct ddebug_class_param aiaccel_debug_param = {
+	.bits = &aiaccel_debug,
+	.flags = "p",
+	.map = &aiaccel_dbg_classes,
+};
+module_param_cb(debug, &param_ops_dyndbg_classes, &aiaccel_debug_param, 0644);
+#else
+unsigned long aiaccel_debug;
+module_param_named(debug, aiaccel_debug, ulong, 0644);
+#endif
+MODULE_PARM_DESC(debug, "Debug message classes, a bitmask: 0x1 device events (power, faults, job errors)");
 
 /* Interrupt causes the driver handles. */
 #define AIACCEL_IRQ_HANDLED	(AIACCEL_IRQ_QUEUE_DONE_ALL | AIACCEL_IRQ_QUEUE_ERROR_ALL | \
@@ -252,10 +250,10 @@ static void aiaccel_handle_mmu_fault(struct aiaccel_device *adev)
 	if (regmap_read(adev->regs, AIACCEL_REG_MMU_FAULT_STATUS, &fault) ||
 	    aiaccel_hw_read_u64(adev->regs, AIACCEL_REG_MMU_FAULT_ADDR_LO, &addr))
 		return;
-	aiaccel_event(adev, "MMU fault: engine %lu %s %s at 0x%llx\n",
-		      FIELD_GET(AIACCEL_MMU_FAULT_ENGINE, fault),
-		      fault & AIACCEL_MMU_FAULT_WRITE ? "write" : "read",
-		      fault & AIACCEL_MMU_FAULT_PERMISSION ? "denied" : "unmapped", addr);
+	aiaccel_dbg_event(adev, "MMU fault: engine %lu %s %s at 0x%llx\n",
+			  FIELD_GET(AIACCEL_MMU_FAULT_ENGINE, fault),
+			  fault & AIACCEL_MMU_FAULT_WRITE ? "write" : "read",
+			  fault & AIACCEL_MMU_FAULT_PERMISSION ? "denied" : "unmapped", addr);
 	regmap_write(adev->regs, AIACCEL_REG_MMU_FAULT_STATUS, 1);
 }
 

@@ -6,6 +6,7 @@
 #define __AIACCEL_DRV_H__
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -116,8 +117,6 @@ static inline struct aiaccel_device *to_aiaccel(struct drm_device *drm)
 	return container_of(drm, struct aiaccel_device, drm);
 }
 
-extern bool aiaccel_debug;
-
 static inline bool aiaccel_wedged(struct aiaccel_device *adev)
 {
 	return atomic_read(&adev->wedged);
@@ -133,7 +132,39 @@ extern unsigned int aiaccel_job_timeout_ms;
 extern unsigned int aiaccel_job_max_ms;
 #endif
 
-__printf(2, 3)
-void aiaccel_event(struct aiaccel_device *adev, const char *fmt, ...);
+/**
+ * enum aiaccel_dbg_class - Classes of the driver's debug messages.
+ * @AIACCEL_DBG_EVENT: Device events: power changes, MMU faults, failed jobs.
+ *
+ * Bit (class - AIACCEL_DBG_EVENT) of the "debug" module parameter turns a
+ * class on.  The class ids start after DRM's categories (enum
+ * drm_debug_category), which are class ids of the same module when DRM
+ * uses dynamic debug.
+ */
+enum aiaccel_dbg_class {
+	AIACCEL_DBG_EVENT = DRM_UT_DRMRES + 1,
+};
+
+#if IS_ENABLED(CONFIG_DYNAMIC_DEBUG_CORE)
+/*
+ * A dev_dbg() of class @cls (the Makefile defines DYNAMIC_DEBUG_MODULE
+ * with the core).  The format, the first of the variable arguments, names
+ * the callsite and is printed with the rest.
+ */
+#define aiaccel_dbg(adev, cls, ...)						\
+	_dynamic_func_call_cls(cls, __aiaccel_dbg_fmt(__VA_ARGS__),		\
+			       __dynamic_dev_dbg, (adev)->drm.dev, __VA_ARGS__)
+#define __aiaccel_dbg_fmt(fmt, ...)	fmt
+#else
+extern unsigned long aiaccel_debug;
+#define aiaccel_dbg(adev, cls, fmt, ...)					\
+	do {									\
+		if (aiaccel_debug & BIT((cls) - AIACCEL_DBG_EVENT))		\
+			drm_dev_printk((adev)->drm.dev, KERN_DEBUG, fmt, ##__VA_ARGS__); \
+	} while (0)
+#endif
+
+#define aiaccel_dbg_event(adev, fmt, ...)					\
+	aiaccel_dbg(adev, AIACCEL_DBG_EVENT, fmt, ##__VA_ARGS__)
 
 #endif /* __AIACCEL_DRV_H__ */

@@ -103,8 +103,9 @@ static struct aiaccel_pt *pt_leaf(struct aiaccel_vm *vm, u64 va, bool create)
  *
  * Return: the address space with one reference, or an ERR_PTR().
  */
-struct aiaccel_vm *aiaccel_vm_create_range(struct device *dev, aiaccel_tlb_invalidate_t invalidate,
-					   void *data, u64 start, u64 end)
+VISIBLE_IF_KUNIT struct aiaccel_vm *
+aiaccel_vm_create_range(struct device *dev, aiaccel_tlb_invalidate_t invalidate,
+			void *data, u64 start, u64 end)
 {
 	struct aiaccel_vm *vm;
 

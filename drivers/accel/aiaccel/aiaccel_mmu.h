@@ -60,13 +60,16 @@ struct aiaccel_vm {
 
 struct aiaccel_vm *aiaccel_vm_create(struct device *dev, aiaccel_tlb_invalidate_t invalidate,
 				     void *data);
-struct aiaccel_vm *aiaccel_vm_create_range(struct device *dev, aiaccel_tlb_invalidate_t invalidate,
-					   void *data, u64 start, u64 end);
 struct aiaccel_vm *aiaccel_vm_get(struct aiaccel_vm *vm);
 void aiaccel_vm_put(struct aiaccel_vm *vm);
 dma_addr_t aiaccel_vm_root(const struct aiaccel_vm *vm);
 int aiaccel_vm_map(struct aiaccel_vm *vm, struct sg_table *sgt, u64 size,
 		   bool writable, struct drm_mm_node *node);
 void aiaccel_vm_unmap(struct aiaccel_vm *vm, struct drm_mm_node *node);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+struct aiaccel_vm *aiaccel_vm_create_range(struct device *dev, aiaccel_tlb_invalidate_t invalidate,
+					   void *data, u64 start, u64 end);
+#endif
 
 #endif /* __AIACCEL_MMU_H__ */

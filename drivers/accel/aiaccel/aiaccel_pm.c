@@ -58,7 +58,7 @@ EXPORT_SYMBOL_IF_KUNIT(aiaccel_pm_clock_level);
  *
  * Return: true if it is one of &enum drm_aiaccel_power_mode.
  */
-bool aiaccel_pm_mode_valid(u32 mode)
+VISIBLE_IF_KUNIT bool aiaccel_pm_mode_valid(u32 mode)
 {
 	return mode <= DRM_AIACCEL_POWER_LOW;
 }
@@ -88,7 +88,7 @@ static int aiaccel_runtime_suspend(struct device *dev)
 	aiaccel_irq_enable(adev, false);
 	regmap_write(adev->regs, AIACCEL_REG_POWER_CTRL, AIACCEL_POWER_OFF);
 	trace_aiaccel_power(false, adev->power_mode);
-	aiaccel_event(adev, "powered off\n");
+	aiaccel_dbg_event(adev, "powered off\n");
 	return 0;
 }
 
@@ -98,7 +98,7 @@ static int aiaccel_runtime_resume(struct device *dev)
 
 	power_on(adev);
 	trace_aiaccel_power(true, adev->power_mode);
-	aiaccel_event(adev, "powered on\n");
+	aiaccel_dbg_event(adev, "powered on\n");
 	return 0;
 }
 
@@ -171,7 +171,7 @@ int aiaccel_pm_set_mode(struct aiaccel_device *adev, u32 mode)
 			pm_runtime_put_noidle(dev);
 		pm_runtime_put_autosuspend(dev);
 	}
-	aiaccel_event(adev, "power mode %u, %u MHz\n", mode, clock_mhz(adev, mode));
+	aiaccel_dbg_event(adev, "power mode %u, %u MHz\n", mode, clock_mhz(adev, mode));
 	return 0;
 }
 

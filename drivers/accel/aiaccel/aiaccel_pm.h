@@ -15,7 +15,6 @@ struct drm_file;
 extern const struct dev_pm_ops aiaccel_pm_ops;
 
 u32 aiaccel_pm_clock_level(u32 mode, u32 levels);
-bool aiaccel_pm_mode_valid(u32 mode);
 int aiaccel_pm_init(struct aiaccel_device *adev);
 void aiaccel_pm_fini(struct aiaccel_device *adev);
 int aiaccel_pm_set_mode(struct aiaccel_device *adev, u32 mode);
@@ -24,5 +23,9 @@ int aiaccel_pm_get(struct aiaccel_device *adev);
 void aiaccel_pm_put(struct aiaccel_device *adev);
 
 int aiaccel_ioctl_power(struct drm_device *drm, void *data, struct drm_file *file);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+bool aiaccel_pm_mode_valid(u32 mode);
+#endif
 
 #endif /* __AIACCEL_PM_H__ */

@@ -69,7 +69,7 @@ static const struct dma_fence_ops aiaccel_fence_ops = {
  *
  * Return: the 64-bit seqno, or @last if @hw names nothing in flight.
  */
-u64 aiaccel_seqno_extend(u64 last, u64 emitted, u32 hw)
+VISIBLE_IF_KUNIT u64 aiaccel_seqno_extend(u64 last, u64 emitted, u32 hw)
 {
 	u32 ahead = hw - lower_32_bits(last);
 
@@ -86,7 +86,7 @@ EXPORT_SYMBOL_IF_KUNIT(aiaccel_seqno_extend);
  * Return: a negative errno (the list is at drm_aiaccel_event_job.status in
  * aiaccel_accel.h); 0 for none.
  */
-int aiaccel_errno_of(u32 err_code)
+VISIBLE_IF_KUNIT int aiaccel_errno_of(u32 err_code)
 {
 	switch (err_code) {
 	case AIACCEL_ERR_NONE:
@@ -115,7 +115,7 @@ EXPORT_SYMBOL_IF_KUNIT(aiaccel_errno_of);
  *
  * Return: nanoseconds.
  */
-u64 aiaccel_job_busy_ns(u64 start_ns, u64 last_retire_ns, u64 now_ns)
+VISIBLE_IF_KUNIT u64 aiaccel_job_busy_ns(u64 start_ns, u64 last_retire_ns, u64 now_ns)
 {
 	if (!start_ns)
 		start_ns = last_retire_ns ?: now_ns;
@@ -196,9 +196,9 @@ static void queue_retire_locked(struct aiaccel_queue *q)
 		}
 		trace_aiaccel_job_error(q->index, err_seqno, FIELD_GET(AIACCEL_Q_ERR_CODE, err),
 					FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err));
-		aiaccel_event(q->adev, "engine %u: job %u failed, error %lu at op %lu\n",
-			      q->index, err_seqno, FIELD_GET(AIACCEL_Q_ERR_CODE, err),
-			      FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err));
+		aiaccel_dbg_event(q->adev, "engine %u: job %u failed, error %lu at op %lu\n",
+				  q->index, err_seqno, FIELD_GET(AIACCEL_Q_ERR_CODE, err),
+				  FIELD_GET(AIACCEL_Q_ERR_OP_INDEX, err));
 	}
 	queue_signal_upto(q, aiaccel_seqno_extend(q->retired, q->emitted, done32));
 	/* The engine halts on an error until told to go on. */
@@ -620,43 +620,6 @@ void aiaccel_queues_restore(struct aiaccel_device *adev)
 	}
 }
 
-#if IS_ENABLED(CONFIG_KUNIT)
-/**
- * aiaccel_queue_set_seqno() - Move an idle queue's seqnos to @seqno.
- * @q: The queue; no job of it may be in the ring.
- * @seqno: The new last emitted and last retired seqno.
- *
- * For KUnit, which runs jobs across the device's 32-bit seqno wrap (and
- * the driver's 64-bit seqno past 2^32) without 2^32 jobs first.  The queue
- * is disabled and reprogrammed where it stands, with Q_DONE_SEQNO holding
- * the low bits of @seqno, as after an engine reset.
- *
- * Return: 0, -EBUSY if a job is in the ring, or an errno from powering up.
- */
-int aiaccel_queue_set_seqno(struct aiaccel_queue *q, u64 seqno)
-{
-	int ret;
-
-	ret = aiaccel_pm_get(q->adev);
-	if (ret)
-		return ret;
-	scoped_guard(spinlock_irqsave, &q->lock) {
-		if (list_empty(&q->pending)) {
-			q->emitted = seqno;
-			q->retired = seqno;
-			/* Q_DONE_SEQNO is writable only while the queue is disabled. */
-			regmap_write(q->adev->regs, q_reg(q, AIACCEL_Q_CTRL), 0);
-			queue_program_locked(q, q->tail, lower_32_bits(seqno));
-		} else {
-			ret = -EBUSY;
-		}
-	}
-	aiaccel_pm_put(q->adev);
-	return ret;
-}
-EXPORT_SYMBOL_IF_KUNIT(aiaccel_queue_set_seqno);
-#endif
-
 /**
  * aiaccel_queues_quiesce() - Stop feeding the engines and wait for them.
  * @adev: The device.
@@ -797,3 +760,8 @@ u64 aiaccel_queue_running_ns(struct aiaccel_queue *q, struct aiaccel_ctx *ctx)
 		return aiaccel_job_busy_ns(f->start_ns, 0, ktime_get_ns());
 	return 0;
 }
+
+/* Test hooks, in the KUnit build only; see tests/aiaccel_queue_hooks.c. */
+#if IS_ENABLED(CONFIG_DRM_ACCEL_AIACCEL_KUNIT_TEST)
+#include "tests/aiaccel_queue_hooks.c"
+#endif

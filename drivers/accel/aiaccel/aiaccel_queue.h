@@ -82,10 +82,6 @@ struct aiaccel_queue {
 	unsigned int irqs_missed;
 };
 
-u64 aiaccel_seqno_extend(u64 last, u64 emitted, u32 hw);
-int aiaccel_errno_of(u32 err_code);
-u64 aiaccel_job_busy_ns(u64 start_ns, u64 last_retire_ns, u64 now_ns);
-
 int aiaccel_queues_init(struct aiaccel_device *adev);
 void aiaccel_queues_unplug(struct aiaccel_device *adev);
 void aiaccel_queues_restore(struct aiaccel_device *adev);
@@ -94,8 +90,11 @@ void aiaccel_queues_resume(struct aiaccel_device *adev);
 void aiaccel_queues_irq(struct aiaccel_device *adev, u32 status);
 void aiaccel_queues_fail(struct aiaccel_device *adev, int error, bool quarantine);
 u64 aiaccel_queue_running_ns(struct aiaccel_queue *q, struct aiaccel_ctx *ctx);
+
 #if IS_ENABLED(CONFIG_KUNIT)
-int aiaccel_queue_set_seqno(struct aiaccel_queue *q, u64 seqno);
+u64 aiaccel_seqno_extend(u64 last, u64 emitted, u32 hw);
+int aiaccel_errno_of(u32 err_code);
+u64 aiaccel_job_busy_ns(u64 start_ns, u64 last_retire_ns, u64 now_ns);
 #endif
 
 #endif /* __AIACCEL_QUEUE_H__ */
