@@ -80,5 +80,8 @@ source /aiaccel/guest/sleep-stage.sh
 			echo "aiaccel-sleep: result fail (could not prepare)"
 		fi
 	fi
+	# The reset drops what the UART has not sent yet: closing our last
+	# descriptors of the console waits for it to drain (closing_wait).
+	exec </dev/null >/dev/null 2>&1
 	echo b >/proc/sysrq-trigger
 }

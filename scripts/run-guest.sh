@@ -86,7 +86,8 @@ fi
 # its verdict, and any kernel report printed after it began.
 if grep -q '^aiaccel-sleep: begin' "$console"; then
 	. "$AIACCEL_TOP/guest/splat-re.sh"
-	verdict=$(grep -o '^aiaccel-sleep: result [a-z]*' "$console" | awk '{ print $3 }')
+	# No verdict line (the guest died, or its console lost it) is a failure.
+	verdict=$(grep -o '^aiaccel-sleep: result [a-z]*' "$console" | awk '{ print $3 }' || true)
 	splats=$(sed -n '/^aiaccel-sleep: begin/,$p' "$console" | tr -d '\r' | grep -E "$SPLAT_RE" || true)
 	if [ -n "$splats" ]; then
 		log "sleep stage: kernel reports after the suspend:"
