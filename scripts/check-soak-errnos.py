@@ -21,7 +21,8 @@ import os
 import re
 import shutil
 import sys
-import tempfile
+
+import mutation_selftest
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADER = os.path.join(TOP, "include/uapi/drm/aiaccel_accel.h")
@@ -87,26 +88,14 @@ MUTATIONS = [
 
 
 def selftest():
-    passed = failed = 0
-    for what, target, old, new, expect in MUTATIONS:
-        with tempfile.TemporaryDirectory() as tmp:
-            header, soak = os.path.join(tmp, "h.h"), os.path.join(tmp, "s.c")
-            shutil.copy(HEADER, header)
-            shutil.copy(SOAK, soak)
-            path = header if target == "header" else soak
-            text = open(path).read()
-            if text.count(old) != 1:
-                print("selftest: %s: the text to change is not there once" % what)
-                failed += 1
-                continue
-            open(path, "w").write(text.replace(old, new))
-            errs = check(header, soak)
-        if any(expect in e for e in errs):
-            passed += 1
-        else:
-            print("selftest: %s: not caught (errors: %s)" % (what, errs or "none"))
-            failed += 1
-    return passed, failed
+    def copy(tmp):
+        paths = {"header": os.path.join(tmp, "h.h"), "soak": os.path.join(tmp, "s.c")}
+        shutil.copy(HEADER, paths["header"])
+        shutil.copy(SOAK, paths["soak"])
+        return paths
+
+    return mutation_selftest.run(MUTATIONS, copy,
+                                 lambda paths: check(paths["header"], paths["soak"]))
 
 
 def main():

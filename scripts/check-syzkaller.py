@@ -37,6 +37,8 @@ import subprocess
 import sys
 import tempfile
 
+import mutation_selftest
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DESC = os.path.join(TOP, "tools/syzkaller/dev_aiaccel.txt")
 UAPI = os.path.join(TOP, "include/uapi")
@@ -559,30 +561,18 @@ MUTATIONS = [
 
 def selftest():
     """Each mutation of a copy of the description or headers is caught."""
-    passed = failed = 0
-    for what, target, old, new, expect in MUTATIONS:
-        with tempfile.TemporaryDirectory() as tmp:
-            desc = os.path.join(tmp, "dev_aiaccel.txt")
-            uapi = os.path.join(tmp, "uapi")
-            os.makedirs(os.path.join(uapi, "drm"))
-            for h in HEADER_NAMES:
-                shutil.copy(os.path.join(UAPI, h), os.path.join(uapi, h))
-            shutil.copy(DESC, desc)
-            shutil.copy(DESC + ".const", desc + ".const")
-            path = desc if target == "desc" else os.path.join(uapi, target)
-            text = open(path).read()
-            if text.count(old) != 1:
-                print("selftest: %s: the text to change is not there once" % what)
-                failed += 1
-                continue
-            open(path, "w").write(text.replace(old, new))
-            errs = check(desc, uapi)
-        if any(expect in e for e in errs):
-            passed += 1
-        else:
-            print("selftest: %s: not caught (errors: %s)" % (what, errs or "none"))
-            failed += 1
-    return passed, failed
+    def copy(tmp):
+        paths = {"desc": os.path.join(tmp, "dev_aiaccel.txt"), "uapi": os.path.join(tmp, "uapi")}
+        os.makedirs(os.path.join(paths["uapi"], "drm"))
+        for h in HEADER_NAMES:
+            paths[h] = os.path.join(paths["uapi"], h)
+            shutil.copy(os.path.join(UAPI, h), paths[h])
+        shutil.copy(DESC, paths["desc"])
+        shutil.copy(DESC + ".const", paths["desc"] + ".const")
+        return paths
+
+    return mutation_selftest.run(MUTATIONS, copy,
+                                 lambda paths: check(paths["desc"], paths["uapi"]))
 
 
 def main():
