@@ -615,13 +615,14 @@ static int submit_job(struct drm_device *drm, struct drm_file *file,
 		ret = submit_cs(job, args, bos, objs, nbos);
 	if (!ret) {
 		out_syncs = submit_out_syncs(file, args);
-		ret = PTR_ERR_OR_ZERO(out_syncs);
+		if (IS_ERR(out_syncs)) {
+			ret = PTR_ERR(out_syncs);
+			out_syncs = NULL;
+		}
 	}
 	if (!ret)
 		ret = drm_sched_job_init(&job->base, entity, 1, ctx, file->client_id);
 	if (ret) {
-		if (IS_ERR(out_syncs))
-			out_syncs = NULL;
 		submit_abort(drm, job);
 		goto out;
 	}
