@@ -39,33 +39,7 @@ IGT_TEST_DESCRIPTION("aiaccel: hangs, resets, killed submitters and unloading.")
  */
 #define HANG_TIMEOUT_MS 1000
 
-/* x (random) -> y copies in one file. */
-struct copy_job {
-	int fd;
-	struct aiaccel_buf x, y;
-	struct aiaccel_cs cs;
-};
-
-static void copy_job_new(int fd, struct copy_job *j, unsigned int seed)
-{
-	struct aiaccel_rng r;
-
-	j->fd = fd;
-	aiaccel_rng_seed(&r, seed);
-	aiaccel_buf_new(fd, 4096, 0, &j->x);
-	aiaccel_buf_new(fd, 4096, 0, &j->y);
-	aiaccel_rng_fill(&r, j->x.map, 4096);
-	aiaccel_cs_copy(fd, &j->cs, j->x.va, j->y.va, 4096);
-}
-
-static void copy_job_free(struct copy_job *j)
-{
-	aiaccel_buf_free(j->fd, &j->cs.buf);
-	aiaccel_buf_free(j->fd, &j->x);
-	aiaccel_buf_free(j->fd, &j->y);
-}
-
-static int copy_job_submit(struct copy_job *j, uint32_t engine, uint64_t tag,
+static int copy_job_submit(struct aiaccel_copy_job *j, uint32_t engine, uint64_t tag,
 			   const struct aiaccel_gate *gate, uint32_t out_syncobj)
 {
 	struct drm_aiaccel_submit_bo bos[3] = {
@@ -88,11 +62,6 @@ static int copy_job_submit(struct copy_job *j, uint32_t engine, uint64_t tag,
 		args.out_sync_count = 1;
 	}
 	return aiaccel_submit_raw(j->fd, &args);
-}
-
-static bool copied(const struct copy_job *j)
-{
-	return !memcmp(j->x.map, j->y.map, 4096);
 }
 
 static int syncobj_status(int fd, uint32_t handle)
@@ -165,15 +134,15 @@ static void hang_next_job(unsigned int instance)
 static void test_hang_wait(unsigned int instance)
 {
 	int fd = track_fd(aiaccel_open(0));
-	struct copy_job hung, queued;
+	struct aiaccel_copy_job hung, queued;
 	struct aiaccel_gate gate;
 	struct drm_aiaccel_event_job ev;
 	struct timespec start = {};
 	uint32_t s = aiaccel_syncobj(fd);
 	uint64_t took;
 
-	copy_job_new(fd, &hung, 1);
-	copy_job_new(fd, &queued, 2);
+	aiaccel_copy_job_new(fd, &hung, 1);
+	aiaccel_copy_job_new(fd, &queued, 2);
 	aiaccel_gate_new(fd, &gate);
 
 	hang_next_job(instance);
@@ -196,21 +165,21 @@ static void test_hang_wait(unsigned int instance)
 	igt_assert_eq_u32(ev.engine, 0);
 	igt_assert_eq(aiaccel_syncobj_wait(fd, s, 0, 0), 0);
 	igt_assert_eq(syncobj_status(fd, s), -ETIMEDOUT);
-	igt_assert(!copied(&hung));
+	igt_assert(!aiaccel_copy_job_done(&hung));
 
 	/* The file is banned: its queued job is cancelled... */
 	aiaccel_gate_open(&gate);
 	igt_assert_eq(aiaccel_read_event(fd, &ev, 10 * SEC), 0);
 	igt_assert_eq_u64(ev.user_data, 0x2);
 	igt_assert_eq(ev.status, -ECANCELED);
-	igt_assert(!copied(&queued));
+	igt_assert(!aiaccel_copy_job_done(&queued));
 	/* ...and so is any new one. */
 	igt_assert_eq(copy_job_submit(&queued, AIACCEL_ENGINE_ANY, 0x3, NULL, 0),
 		      -ECANCELED);
 
 	aiaccel_gate_free(&gate);
-	copy_job_free(&queued);
-	copy_job_free(&hung);
+	aiaccel_copy_job_free(&queued);
+	aiaccel_copy_job_free(&hung);
 	drmSyncobjDestroy(fd, s);
 	close_fd(fd);
 }
@@ -227,7 +196,7 @@ static void test_hang_others_run(unsigned int instance)
 {
 	int fda = aiaccel_open(0), fdb = aiaccel_open(0), fdc;
 	struct drm_aiaccel_info info;
-	struct copy_job hung, behind[3], other, fresh;
+	struct aiaccel_copy_job hung, behind[3], other, fresh;
 	struct drm_aiaccel_event_job ev, hung_ev;
 	bool seen[3] = { false }, other_seen = false;
 	uint64_t other_done = 0;
@@ -237,10 +206,10 @@ static void test_hang_others_run(unsigned int instance)
 	track_fd(fdb);
 
 	igt_assert_eq(aiaccel_get_info(fda, &info), 0);
-	copy_job_new(fda, &hung, 10);
+	aiaccel_copy_job_new(fda, &hung, 10);
 	for (i = 0; i < 3; i++)
-		copy_job_new(fdb, &behind[i], 11 + i);
-	copy_job_new(fdb, &other, 14);
+		aiaccel_copy_job_new(fdb, &behind[i], 11 + i);
+	aiaccel_copy_job_new(fdb, &other, 14);
 
 	hang_next_job(instance);
 	igt_assert_eq(copy_job_submit(&hung, 0, 0xa, NULL, 0), 0);
@@ -274,10 +243,10 @@ static void test_hang_others_run(unsigned int instance)
 	}
 	for (i = 0; i < 3; i++) {
 		igt_assert(seen[i]);
-		igt_assert(copied(&behind[i]));
+		igt_assert(aiaccel_copy_job_done(&behind[i]));
 	}
 	if (info.num_engines > 1) {
-		igt_assert(other_seen && copied(&other));
+		igt_assert(other_seen && aiaccel_copy_job_done(&other));
 		igt_info("the job on engine 1 completed %s the reset of engine 0\n",
 			 other_done < hung_ev.done_ns ? "before" : "after");
 	}
@@ -288,19 +257,19 @@ static void test_hang_others_run(unsigned int instance)
 	igt_assert_eq(copy_job_submit(&behind[0], 0, 0xe, NULL, 0), 0);
 	igt_assert_eq(aiaccel_read_event(fdb, &ev, 30 * SEC), 0);
 	igt_assert_eq(ev.status, 0);
-	igt_assert(copied(&behind[0]));
+	igt_assert(aiaccel_copy_job_done(&behind[0]));
 	fdc = track_fd(aiaccel_open(0));
-	copy_job_new(fdc, &fresh, 15);
+	aiaccel_copy_job_new(fdc, &fresh, 15);
 	igt_assert_eq(copy_job_submit(&fresh, 0, 0xf, NULL, 0), 0);
 	igt_assert_eq(aiaccel_read_event(fdc, &ev, 30 * SEC), 0);
 	igt_assert_eq(ev.status, 0);
-	igt_assert(copied(&fresh));
+	igt_assert(aiaccel_copy_job_done(&fresh));
 
-	copy_job_free(&fresh);
-	copy_job_free(&other);
+	aiaccel_copy_job_free(&fresh);
+	aiaccel_copy_job_free(&other);
 	for (i = 0; i < 3; i++)
-		copy_job_free(&behind[i]);
-	copy_job_free(&hung);
+		aiaccel_copy_job_free(&behind[i]);
+	aiaccel_copy_job_free(&hung);
 	close_fd(fdc);
 	close_fd(fdb);
 	close_fd(fda);
@@ -391,12 +360,12 @@ static void test_hang_coredump(unsigned int instance)
 	char dev[64], parent[64], path[PATH_MAX], expect[256], *dump, *cs;
 	struct drm_aiaccel_event_job ev;
 	const char *tools = getenv("AIACCEL_TOOLS");
-	struct copy_job hung;
+	struct aiaccel_copy_job hung;
 	uint32_t i;
 
 	igt_assert(aiaccel_device_names(aiaccel_fd_minor(fd), dev, parent, sizeof(dev)));
 	coredump_dismiss(dev);
-	copy_job_new(fd, &hung, 60);
+	aiaccel_copy_job_new(fd, &hung, 60);
 	hang_next_job(instance);
 	igt_assert_eq(copy_job_submit(&hung, 0, 0x1, NULL, 0), 0);
 	igt_assert_eq(aiaccel_read_event(fd, &ev, 30 * SEC), 0);
@@ -440,7 +409,7 @@ static void test_hang_coredump(unsigned int instance)
 		igt_info("AIACCEL_TOOLS not set: the decoder is not run\n");
 	}
 	coredump_dismiss(dev);
-	copy_job_free(&hung);
+	aiaccel_copy_job_free(&hung);
 	close_fd(fd);
 }
 
@@ -520,16 +489,16 @@ static void test_wedged(unsigned int instance)
 {
 	int fda = track_fd(aiaccel_open(0)), fdb = track_fd(aiaccel_open(0));
 	int minor = aiaccel_fd_minor(fda), s = uevent_socket();
-	struct copy_job hung, behind, gated, other;
+	struct aiaccel_copy_job hung, behind, gated, other;
 	struct drm_aiaccel_event_job ev;
 	struct aiaccel_gate gate;
 
 	/* The wedge is this test's doing: igt_runner and the gate expect it. */
 	igt_emit_ignore_dmesg_regex("does not come out of reset: device wedged");
-	copy_job_new(fda, &hung, 40);
-	copy_job_new(fda, &behind, 41);
-	copy_job_new(fda, &gated, 42);
-	copy_job_new(fdb, &other, 43);
+	aiaccel_copy_job_new(fda, &hung, 40);
+	aiaccel_copy_job_new(fda, &behind, 41);
+	aiaccel_copy_job_new(fda, &gated, 42);
+	aiaccel_copy_job_new(fdb, &other, 43);
 	aiaccel_gate_new(fda, &gate);
 	igt_assert_eq(device_state(fda), 0);
 	igt_assert_eq(sysfs_wedged(fda), 0);
@@ -548,7 +517,7 @@ static void test_wedged(unsigned int instance)
 	igt_assert_eq(aiaccel_read_event(fda, &ev, 10 * SEC), 0);
 	igt_assert_eq_u64(ev.user_data, 0x2);
 	igt_assert_eq(ev.status, -EIO);
-	igt_assert(!copied(&hung) && !copied(&behind));
+	igt_assert(!aiaccel_copy_job_done(&hung) && !aiaccel_copy_job_done(&behind));
 
 	igt_assert_eq(device_state(fda), DRM_AIACCEL_STATE_WEDGED);
 	igt_assert_eq(sysfs_wedged(fda), 1);
@@ -561,10 +530,10 @@ static void test_wedged(unsigned int instance)
 	igt_assert_eq(ev.status, -EIO);
 
 	aiaccel_gate_free(&gate);
-	copy_job_free(&other);
-	copy_job_free(&gated);
-	copy_job_free(&behind);
-	copy_job_free(&hung);
+	aiaccel_copy_job_free(&other);
+	aiaccel_copy_job_free(&gated);
+	aiaccel_copy_job_free(&behind);
+	aiaccel_copy_job_free(&hung);
 	close_fd(fdb);
 	close_fd(fda);
 	close(s);
@@ -575,12 +544,12 @@ static void test_wedged(unsigned int instance)
 	fda = track_fd(aiaccel_open(0));
 	igt_assert_eq(device_state(fda), 0);
 	igt_assert_eq(sysfs_wedged(fda), 0);
-	copy_job_new(fda, &other, 44);
+	aiaccel_copy_job_new(fda, &other, 44);
 	igt_assert_eq(copy_job_submit(&other, 0, 0x5, NULL, 0), 0);
 	igt_assert_eq(aiaccel_read_event(fda, &ev, 30 * SEC), 0);
 	igt_assert_eq(ev.status, 0);
-	igt_assert(copied(&other));
-	copy_job_free(&other);
+	igt_assert(aiaccel_copy_job_done(&other));
+	aiaccel_copy_job_free(&other);
 	close_fd(fda);
 }
 
@@ -662,7 +631,7 @@ static void test_job_max_time(unsigned int instance)
 	struct aiaccel_buf bufs[3];
 	struct aiaccel_cs cs;
 	struct drm_aiaccel_event_job ev;
-	struct copy_job small;
+	struct aiaccel_copy_job small;
 	struct timespec start = {};
 	unsigned int resets;
 	uint64_t took;
@@ -670,7 +639,7 @@ static void test_job_max_time(unsigned int instance)
 	igt_assert_eq(aiaccel_get_info(fda, &info), 0);
 	igt_assert_eq_u32(info.job_max_ms, MAX_MS);
 	resets = sysfs_resets(fda);
-	copy_job_new(fdb, &small, 50);
+	aiaccel_copy_job_new(fdb, &small, 50);
 	/* Slow enough that the job cannot finish in MAX_MS, progressing all along. */
 	igt_require(aiaccel_sim_hook(instance, "clock_divider", 64));
 	igt_gettime(&start);
@@ -689,7 +658,7 @@ static void test_job_max_time(unsigned int instance)
 
 	igt_assert_eq(aiaccel_read_event(fdb, &ev, 30 * SEC), 0);
 	igt_assert_eq(ev.status, 0);
-	igt_assert(copied(&small));
+	igt_assert(aiaccel_copy_job_done(&small));
 	/* No ban either. */
 	long_job_free(fda, bufs, &cs);
 	igt_assert_eq(long_job_submit(fda, bufs, &cs, 1, 0, 0x3), 0);
@@ -697,7 +666,7 @@ static void test_job_max_time(unsigned int instance)
 	igt_assert_eq(ev.status, 0);
 	long_job_free(fda, bufs, &cs);
 
-	copy_job_free(&small);
+	aiaccel_copy_job_free(&small);
 	close_fd(fdb);
 	close_fd(fda);
 }
@@ -720,7 +689,7 @@ static uint64_t test_long_op(uint32_t n)
 	struct drm_aiaccel_submit args;
 	struct aiaccel_op_gemm *op;
 	struct aiaccel_cs cs;
-	struct copy_job small;
+	struct aiaccel_copy_job small;
 	struct timespec start = {};
 	struct aiaccel_rng r;
 	unsigned int resets;
@@ -755,7 +724,7 @@ static uint64_t test_long_op(uint32_t n)
 	args.flags = DRM_AIACCEL_SUBMIT_EVENT;
 	aiaccel_submit_engine(&args, 0);
 	args.event_data = 0x1;
-	copy_job_new(fdb, &small, 71);
+	aiaccel_copy_job_new(fdb, &small, 71);
 
 	igt_gettime(&start);
 	igt_assert_eq(aiaccel_submit_raw(fda, &args), 0);
@@ -769,7 +738,7 @@ static uint64_t test_long_op(uint32_t n)
 
 	igt_assert_eq(aiaccel_read_event(fdb, &ev, 30 * SEC), 0);
 	igt_assert_eq(ev.status, 0);
-	igt_assert(copied(&small));
+	igt_assert(aiaccel_copy_job_done(&small));
 
 	expect = malloc(out.size);
 	igt_assert(expect);
@@ -777,7 +746,7 @@ static uint64_t test_long_op(uint32_t n)
 	igt_assert(!memcmp(expect, out.map, n * n));
 	free(expect);
 
-	copy_job_free(&small);
+	aiaccel_copy_job_free(&small);
 	aiaccel_buf_free(fda, &cs.buf);
 	aiaccel_buf_free(fda, &out);
 	aiaccel_buf_free(fda, &w);
@@ -893,18 +862,18 @@ static void test_lost_interrupt(unsigned int instance)
 	long missed = aiaccel_missed_interrupts(fd);
 	struct drm_aiaccel_event_job ev;
 	unsigned int resets;
-	struct copy_job a, b;
+	struct aiaccel_copy_job a, b;
 
 	igt_require_f(missed >= 0, "needs debugfs (root): accel/<device>/rings\n");
 	resets = sysfs_resets(fd);
-	copy_job_new(fd, &a, 1);
-	copy_job_new(fd, &b, 2);
+	aiaccel_copy_job_new(fd, &a, 1);
+	aiaccel_copy_job_new(fd, &b, 2);
 	aiaccel_require_sim_hook(instance, "lose_next_irq", 1);
 	igt_assert_eq(copy_job_submit(&a, 0, 0x1, NULL, 0), 0);
 	igt_assert_eq(aiaccel_read_event(fd, &ev, 30 * SEC), 0);
 	igt_assert_eq_u64(ev.user_data, 0x1);
 	igt_assert_eq(ev.status, 0);
-	igt_assert(copied(&a));
+	igt_assert(aiaccel_copy_job_done(&a));
 	igt_assert_eq(aiaccel_missed_interrupts(fd), missed + 1);
 	igt_assert_eq(sysfs_resets(fd), resets);
 
@@ -912,10 +881,10 @@ static void test_lost_interrupt(unsigned int instance)
 	igt_assert_eq(aiaccel_read_event(fd, &ev, 30 * SEC), 0);
 	igt_assert_eq_u64(ev.user_data, 0x2);
 	igt_assert_eq(ev.status, 0);
-	igt_assert(copied(&b));
+	igt_assert(aiaccel_copy_job_done(&b));
 	igt_assert_eq(aiaccel_missed_interrupts(fd), missed + 1);
-	copy_job_free(&a);
-	copy_job_free(&b);
+	aiaccel_copy_job_free(&a);
+	aiaccel_copy_job_free(&b);
 	close_fd(fd);
 }
 
@@ -1018,7 +987,7 @@ int igt_main()
 		     "the modules unload and reload cleanly and the device then works.");
 	igt_subtest("kill-9-then-unload") {
 		struct drm_aiaccel_event_job ev;
-		struct copy_job j;
+		struct aiaccel_copy_job j;
 		int p[2], status, minor, fd;
 		uint64_t done_before, done_after;
 		struct pollfd pfd;
@@ -1064,12 +1033,12 @@ int igt_main()
 		igt_assert_eq(aiaccel_reload_with(NULL, NULL), 0);
 
 		fd = track_fd(aiaccel_open(0));
-		copy_job_new(fd, &j, 30);
+		aiaccel_copy_job_new(fd, &j, 30);
 		igt_assert_eq(copy_job_submit(&j, AIACCEL_ENGINE_ANY, 0x99, NULL, 0), 0);
 		igt_assert_eq(aiaccel_read_event(fd, &ev, 30 * SEC), 0);
 		igt_assert_eq(ev.status, 0);
-		igt_assert(copied(&j));
-		copy_job_free(&j);
+		igt_assert(aiaccel_copy_job_done(&j));
+		aiaccel_copy_job_free(&j);
 		close_fd(fd);
 	}
 

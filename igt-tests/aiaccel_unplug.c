@@ -155,47 +155,17 @@ static uint64_t elapsed_since(const struct timespec *start)
 
 /* --- Work ----------------------------------------------------------------- */
 
-/* x (random) -> y, one DMA copy. */
-struct copy_job {
-	int fd;
-	struct aiaccel_buf x, y;
-	struct aiaccel_cs cs;
-};
-
-static void copy_job_new(int fd, struct copy_job *j, unsigned int seed)
-{
-	struct aiaccel_rng r;
-
-	j->fd = fd;
-	aiaccel_rng_seed(&r, seed);
-	aiaccel_buf_new(fd, 4096, 0, &j->x);
-	aiaccel_buf_new(fd, 4096, 0, &j->y);
-	aiaccel_rng_fill(&r, j->x.map, 4096);
-	aiaccel_cs_copy(fd, &j->cs, j->x.va, j->y.va, 4096);
-}
-
 /* The device is gone: unmap, no GEM_CLOSE (it would fail with -ENODEV). */
-static void copy_job_unmap(struct copy_job *j)
+static void copy_job_unmap(struct aiaccel_copy_job *j)
 {
 	munmap(j->x.map, j->x.size);
 	munmap(j->y.map, j->y.size);
 	munmap(j->cs.buf.map, j->cs.buf.size);
 }
 
-static void copy_job_free(struct copy_job *j)
-{
-	aiaccel_buf_free(j->fd, &j->cs.buf);
-	aiaccel_buf_free(j->fd, &j->x);
-	aiaccel_buf_free(j->fd, &j->y);
-}
-
-static bool copied(const struct copy_job *j)
-{
-	return !memcmp(j->x.map, j->y.map, 4096);
-}
-
-static int copy_job_submit(struct copy_job *j, uint64_t tag, const struct aiaccel_gate *gate,
-			   uint32_t out_syncobj, uint64_t point)
+static int copy_job_submit(struct aiaccel_copy_job *j, uint64_t tag,
+			   const struct aiaccel_gate *gate, uint32_t out_syncobj,
+			   uint64_t point)
 {
 	struct drm_aiaccel_submit_bo bos[3] = {
 		aiaccel_bo_use(j->x.handle, DRM_AIACCEL_SUBMIT_BO_READ),
@@ -335,7 +305,7 @@ static uint64_t timed_close(int fd)
 
 static void test_idle(void)
 {
-	struct copy_job j;
+	struct aiaccel_copy_job j;
 	int fd;
 
 
@@ -346,24 +316,24 @@ static void test_idle(void)
 	igt_assert_eq(sim_write("new_device", 0), -EEXIST);
 
 	fd = must_open_instance(0);
-	copy_job_new(fd, &j, 1);
+	aiaccel_copy_job_new(fd, &j, 1);
 	igt_assert_eq(copy_job_submit(&j, 1, NULL, 0, 0), 0);
 	igt_assert_eq(aiaccel_wait_buf(fd, j.y.handle, 0, 10 * SEC), 0);
-	igt_assert(copied(&j));
-	copy_job_free(&j);
+	igt_assert(aiaccel_copy_job_done(&j));
+	aiaccel_copy_job_free(&j);
 	close(fd);
 }
 
 static void test_open_fd(void)
 {
 	struct drm_aiaccel_info info;
-	struct copy_job j;
+	struct aiaccel_copy_job j;
 	uint64_t took;
 	int fd;
 
 
 	fd = must_open_instance(0);
-	copy_job_new(fd, &j, 2);
+	aiaccel_copy_job_new(fd, &j, 2);
 	unplug(0);
 
 	/* Every ioctl now fails with -ENODEV... */
@@ -743,7 +713,7 @@ static void test_runtime_suspended(void)
 static void test_unbind_masks_interrupts(void)
 {
 	uint32_t mask = ~0u;
-	struct copy_job j[32];
+	struct aiaccel_copy_job j[32];
 	int fd, i;
 
 
@@ -752,7 +722,7 @@ static void test_unbind_masks_interrupts(void)
 
 		fd = must_open_instance(0);
 		for (k = 0; k < 32; k++) {
-			copy_job_new(fd, &j[k], k);
+			aiaccel_copy_job_new(fd, &j[k], k);
 			igt_assert_eq(copy_job_submit(&j[k], k, NULL, 0, 0), 0);
 		}
 		/* Interrupts arrive while the driver goes. */
@@ -787,7 +757,7 @@ static int child_bo(int fd, struct aiaccel_buf *b)
 	return 0;
 }
 
-static int child_copy_job(int fd, struct copy_job *j, unsigned int seed)
+static int child_copy_job(int fd, struct aiaccel_copy_job *j, unsigned int seed)
 {
 	struct aiaccel_op_dma_copy *op;
 	struct aiaccel_rng r;
@@ -812,7 +782,7 @@ static int child_copy_job(int fd, struct copy_job *j, unsigned int seed)
 }
 
 /* Unmap, and close the handles if the device is still there. */
-static void child_copy_job_free(struct copy_job *j)
+static void child_copy_job_free(struct aiaccel_copy_job *j)
 {
 	struct aiaccel_buf *b[] = { &j->x, &j->y, &j->cs.buf };
 	unsigned int i;
@@ -831,7 +801,7 @@ static void child_copy_job_free(struct copy_job *j)
 static int child_run_copy(int fd, unsigned int seed, uint64_t tag)
 {
 	struct drm_aiaccel_event_job ev;
-	struct copy_job j;
+	struct aiaccel_copy_job j;
 	int ret;
 
 	ret = child_copy_job(fd, &j, seed);
@@ -839,7 +809,7 @@ static int child_run_copy(int fd, unsigned int seed, uint64_t tag)
 		ret = copy_job_submit(&j, tag, NULL, 0, 0);
 	if (!ret)
 		ret = aiaccel_read_event(fd, &ev, 10 * SEC) ?: ev.status;
-	if (!ret && !copied(&j))
+	if (!ret && !aiaccel_copy_job_done(&j))
 		ret = -EILSEQ;
 	child_copy_job_free(&j);
 	return ret;

@@ -201,6 +201,30 @@ void aiaccel_cs_copy(int fd, struct aiaccel_cs *cs, uint64_t src, uint64_t dst, 
 	op->size = size;
 }
 
+void aiaccel_copy_job_new(int fd, struct aiaccel_copy_job *j, unsigned int seed)
+{
+	struct aiaccel_rng r;
+
+	j->fd = fd;
+	aiaccel_rng_seed(&r, seed);
+	aiaccel_buf_new(fd, 4096, 0, &j->x);
+	aiaccel_buf_new(fd, 4096, 0, &j->y);
+	aiaccel_rng_fill(&r, j->x.map, 4096);
+	aiaccel_cs_copy(fd, &j->cs, j->x.va, j->y.va, 4096);
+}
+
+void aiaccel_copy_job_free(struct aiaccel_copy_job *j)
+{
+	aiaccel_buf_free(j->fd, &j->cs.buf);
+	aiaccel_buf_free(j->fd, &j->x);
+	aiaccel_buf_free(j->fd, &j->y);
+}
+
+bool aiaccel_copy_job_done(const struct aiaccel_copy_job *j)
+{
+	return !memcmp(j->x.map, j->y.map, 4096);
+}
+
 bool aiaccel_no_event(int fd, int64_t rel_ns)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };

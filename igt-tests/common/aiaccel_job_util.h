@@ -100,6 +100,19 @@ void aiaccel_slow_fence_signal_end(bool slow);
 /* Create a command stream holding one DMA_COPY of @size bytes. */
 void aiaccel_cs_copy(int fd, struct aiaccel_cs *cs, uint64_t src, uint64_t dst, uint64_t size);
 
+/* A job copying 4 KiB of random bytes from buffer x to buffer y. */
+struct aiaccel_copy_job {
+	int fd;
+	struct aiaccel_buf x, y;
+	struct aiaccel_cs cs;
+};
+
+/* Buffers and command stream of a copy job; x filled from @seed. */
+void aiaccel_copy_job_new(int fd, struct aiaccel_copy_job *j, unsigned int seed);
+void aiaccel_copy_job_free(struct aiaccel_copy_job *j);
+/* True once y holds x: the copy ran. */
+bool aiaccel_copy_job_done(const struct aiaccel_copy_job *j);
+
 /* True if no event is readable within @rel_ns (poll() times out). */
 bool aiaccel_no_event(int fd, int64_t rel_ns);
 
