@@ -12,6 +12,17 @@
 
 ksrc=$("$AIACCEL_TOP/scripts/kernel-src.sh")
 
+# Linked to another checkout before (a worktree sharing this cache): make
+# judges by mtime, and this checkout's files may be older than the objects
+# built from the other's.  Drop our objects so that they are built again.
+prev=$(readlink "$ksrc/drivers/accel/aiaccel" || true)
+if [ -n "$prev" ] && [ "$prev" != "$AIACCEL_TOP/drivers/accel/aiaccel" ]; then
+	for b in "$AIACCEL_CACHE"/kbuild-x86* "$AIACCEL_CACHE/kunit-build"; do
+		[ -d "$b/drivers/accel/aiaccel" ] &&
+			find "$b/drivers/accel/aiaccel" \( -name '*.o' -o -name '*.ko' \) -delete
+	done
+fi
+
 for p in "${KERNEL_PLACES[@]}"; do
 	read -r repo tree <<<"$p"
 	ln -sfn "$AIACCEL_TOP/$repo" "$ksrc/$tree"
