@@ -745,10 +745,14 @@ static void job_retire(struct proc *p, struct sjob *j)
 			    (long long)j->t_after);
 	}
 	if (j->bin) {
+		/* Drawn whatever the status, so that the sequence stays the same. */
+		bool sample = chance(p, 30);
+
 		soak_assert(p, aiaccel_syncobj_signaled(p->fd, j->bin, 0),
 			    "job 0x%llx (engine %d, %d buffers) is done but its binary out-syncobj "
 			    "is not signalled", (unsigned long long)j->tag, (int)j->engine, j->nbufs);
-		if (chance(p, 30))
+		/* Every job built to fail, and a sample of the others. */
+		if (sample || j->status)
 			check_fence_status(p, j);
 		check(p, CALL_SYNCOBJ_DESTROY, "of an out-syncobj",
 		      drmSyncobjDestroy(p->fd, j->bin) ? -errno : 0, 0);
