@@ -851,6 +851,18 @@ static uint64_t jobs_retired(int fd)
 	return st.jobs_completed + st.jobs_failed;
 }
 
+/* Run @j on engine 0 and check it succeeded, through its event. */
+static void run_copy_job(struct aiaccel_copy_job *j, uint64_t tag)
+{
+	struct drm_aiaccel_event_job ev;
+
+	igt_assert_eq(copy_job_submit(j, 0, tag, NULL, 0), 0);
+	igt_assert_eq(aiaccel_read_event(j->fd, &ev, 30 * SEC), 0);
+	igt_assert_eq_u64(ev.user_data, tag);
+	igt_assert_eq(ev.status, 0);
+	igt_assert(aiaccel_copy_job_done(j));
+}
+
 /*
  * A job whose interrupt is lost completes all the same, successfully, once
  * the timeout handler finds it done: debugfs counts it, nothing is reset,
@@ -860,7 +872,6 @@ static void test_lost_interrupt(unsigned int instance)
 {
 	int fd = track_fd(aiaccel_open(0));
 	long missed = aiaccel_missed_interrupts(fd);
-	struct drm_aiaccel_event_job ev;
 	unsigned int resets;
 	struct aiaccel_copy_job a, b;
 
@@ -871,19 +882,11 @@ static void test_lost_interrupt(unsigned int instance)
 	aiaccel_copy_job_new(fd, &a, 1);
 	aiaccel_copy_job_new(fd, &b, 2);
 	igt_assert(aiaccel_sim_hook(instance, "lose_next_irq", 1));
-	igt_assert_eq(copy_job_submit(&a, 0, 0x1, NULL, 0), 0);
-	igt_assert_eq(aiaccel_read_event(fd, &ev, 30 * SEC), 0);
-	igt_assert_eq_u64(ev.user_data, 0x1);
-	igt_assert_eq(ev.status, 0);
-	igt_assert(aiaccel_copy_job_done(&a));
+	run_copy_job(&a, 0x1);
 	igt_assert_eq(aiaccel_missed_interrupts(fd), missed + 1);
 	igt_assert_eq(sysfs_resets(fd), resets);
 
-	igt_assert_eq(copy_job_submit(&b, 0, 0x2, NULL, 0), 0);
-	igt_assert_eq(aiaccel_read_event(fd, &ev, 30 * SEC), 0);
-	igt_assert_eq_u64(ev.user_data, 0x2);
-	igt_assert_eq(ev.status, 0);
-	igt_assert(aiaccel_copy_job_done(&b));
+	run_copy_job(&b, 0x2);
 	igt_assert_eq(aiaccel_missed_interrupts(fd), missed + 1);
 	aiaccel_copy_job_free(&a);
 	aiaccel_copy_job_free(&b);
