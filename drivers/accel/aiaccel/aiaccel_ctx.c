@@ -163,4 +163,3 @@ struct drm_sched_entity *aiaccel_ctx_entity(struct aiaccel_ctx *ctx,
 	ctx->entities[prio][slot] = entity;
 	return entity;
 }
-
