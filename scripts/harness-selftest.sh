@@ -147,5 +147,25 @@ check "info and other drivers' errors pass" 1 unexpected <<'EOF'
 <3>[   20.200000] vgem: something else
 EOF
 
+# The patch series check counts only warnings about our files, and must
+# tell them apart under a cache path that has "aiaccel" in it.
+. "$top/scripts/series-ours.sh"
+ours_says() { printf '%s\n' "$1" >"$tmp/build.log"; [ -n "$(ours "$tmp/build.log")" ]; }
+c=/root/.cache/aiaccel/series/linux
+check "series: a W=1 warning in our file counts" 0 \
+	ours_says "$c/drivers/accel/aiaccel/aiaccel_job.c:10:5: warning: no previous prototype for 'f'"
+check "series: a warning in a DRM helper does not" 1 \
+	ours_says "$c/drivers/gpu/drm/drm_gem_shmem_helper.c:10:5: warning: no previous prototype for 'f'"
+check "series: nor one in another accel chapter" 1 \
+	ours_says "$c/Documentation/accel/rocket/index.rst:5: WARNING: Title underline too short."
+check "series: our chapter's does" 0 \
+	ours_says "$c/Documentation/accel/aiaccel/uapi.rst:5: WARNING: Title underline too short."
+check "series: the uAPI header test's does" 0 \
+	ours_says "./usr/include/drm/aiaccel_accel.h:40:1: error: unknown type name 'u32'"
+check "series: modpost's about our module does" 0 \
+	ours_says 'ERROR: modpost: "drm_foo" [drivers/accel/aiaccel/aiaccel.ko] undefined!'
+check "series: the hook into drivers/accel does" 0 \
+	ours_says "$c/drivers/accel/Kconfig:30: warning: ignoring unsupported character"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

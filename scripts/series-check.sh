@@ -3,8 +3,9 @@
 #
 # series-check.sh: the patch series (scripts/patch-series.sh) against
 # pristine Linux, each check one test:
-#   - every patch applies with "git am" to a copy of the pristine tree
-#     (scripts/kernel-pristine.sh) reset to its one commit;
+#   - every patch applies with "git am", without whitespace errors (a
+#     blank line at the end of a file, say), to a copy of the pristine
+#     tree (scripts/kernel-pristine.sh) reset to its one commit;
 #   - after every patch, on x86_64 and on arm64 with 64K pages (cross
 #     compiled), the driver, the model and the KUnit suites build as
 #     modules with W=1 and sparse (C=1), warning-free: each module from the
@@ -37,6 +38,8 @@ exec 8>"$cache.lock"
 flock 8
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
+# "git am" commits: a committer, whatever the machine's git configuration.
+export GIT_COMMITTER_NAME=aiaccel GIT_COMMITTER_EMAIL=aiaccel@localhost
 pass=0 fail=0
 
 ok() { pass=$((pass + 1)); echo "series: $1: ok"; }
@@ -46,11 +49,7 @@ bad() {
 	[ -s "$out" ] && head -n 40 "$out" | sed 's/^/    /'
 	return 0
 }
-# ours FILE: the lines of FILE about our files, warnings and errors only.
-ours() {
-	grep -E '(warning|error|WARNING|ERROR)' "$1" |
-		grep -E 'aiaccel|drivers/accel/(Kconfig|Makefile)|Documentation/accel/index' || true
-}
+. "$AIACCEL_TOP/scripts/series-ours.sh"
 
 "$AIACCEL_TOP/scripts/patch-series.sh" "$patches" >/dev/null
 mapfile -t series < <(ls "$patches"/[0-9]*.patch | grep -v /0000-)
@@ -173,7 +172,7 @@ done
 applied=0
 for p in "${series[@]}"; do
 	name=$(basename "$p" .patch)
-	if git -C "$src" am -q "$p" >"$out" 2>&1; then
+	if git -C "$src" am -q --whitespace=error-all "$p" >"$out" 2>&1; then
 		ok "$name: git am"
 		applied=$((applied + 1))
 	else
