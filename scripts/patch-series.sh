@@ -8,8 +8,8 @@
 # KERNEL_PLACES (lib.sh) puts them, with the Kbuild and Kconfig lines
 # they need (patch-series-stage.py), the Documentation/accel index entry
 # with the chapter and the MAINTAINERS entry (this repository's
-# MAINTAINERS) last.  Authorship and Signed-off-by are the repository's
-# git identity; dates are HEAD's, so the output is reproducible.
+# MAINTAINERS) last.  Authorship and Signed-off-by are the maintainer's
+# (MAINTAINERS); dates are HEAD's, so the output is reproducible.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -17,8 +17,14 @@ need_pkgs git
 out=${1:-$BUILD_DIR/patches}
 series=$AIACCEL_TOP/scripts/patch-series
 pristine=$("$AIACCEL_TOP/scripts/kernel-pristine.sh")
-name=$(git -C "$AIACCEL_TOP" config user.name)
-email=$(git -C "$AIACCEL_TOP" config user.email)
+# The author and Signed-off-by are the maintainer of MAINTAINERS, not
+# whoever runs this: the output must not depend on the machine's git
+# configuration (a fresh machine has none).
+maint=$(sed -n 's/^M:[[:space:]]*//p' "$AIACCEL_TOP/MAINTAINERS" | head -n1)
+name=${maint% <*}
+email=${maint##*<}
+email=${email%>}
+[ -n "$name" ] && [ -n "$email" ] || die "no maintainer (M:) in MAINTAINERS"
 date=$(git -C "$AIACCEL_TOP" log -1 --format=%aD)
 export GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_AUTHOR_DATE=$date
 export GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email GIT_COMMITTER_DATE=$date
