@@ -534,16 +534,29 @@ static uint32_t unknown_handle(struct proc *p)
 	return h;
 }
 
-/* Forget dead addresses a new mapping [va, va + size) reuses. */
+/*
+ * Forget dead addresses a new mapping [va, va + size) reuses.  No job
+ * that must fault on a dead address may be queued then (settle_dead()
+ * comes before every new mapping): it could read the new buffer.
+ */
 static void dead_reused(struct proc *p, uint64_t va, uint64_t size)
 {
 	unsigned int i = 0;
+	int k;
 
 	while (i < p->ndead) {
-		if (ranges_overlap(p->dead[i].va, p->dead[i].size, va, size))
-			p->dead[i] = p->dead[--p->ndead];
-		else
+		if (!ranges_overlap(p->dead[i].va, p->dead[i].size, va, size)) {
 			i++;
+			continue;
+		}
+		for (k = 0; k < MAX_JOBS; k++)
+			soak_assert(p, !p->jobs[k].used || !p->jobs[k].dead_va,
+				    "new mapping at 0x%llx reuses dead range 0x%llx + %llu while "
+				    "job 0x%llx, built to fault on a dead address, is unretired",
+				    (unsigned long long)va, (unsigned long long)p->dead[i].va,
+				    (unsigned long long)p->dead[i].size,
+				    (unsigned long long)p->jobs[k].tag);
+		p->dead[i] = p->dead[--p->ndead];
 	}
 }
 
@@ -1549,6 +1562,7 @@ static void step_submit(struct proc *p)
 static void step_gate(struct proc *p)
 {
 	struct drm_aiaccel_submit_bo bos[MAX_JOB_BUFS + 1];
+	struct drm_aiaccel_bo_info info = { 0 };
 	struct drm_aiaccel_submit args;
 	struct drm_aiaccel_sync out;
 	struct aiaccel_gate gate;
@@ -1556,12 +1570,22 @@ static void step_gate(struct proc *p)
 	struct sjob *j;
 	int slot, ret, i;
 
+	/*
+	 * The gate's buffer is a new mapping in this file, which may take a
+	 * closed buffer's address (the best fit for its one page and guard
+	 * page is often a closed buffer's hole): the jobs that must fault
+	 * there run first, and the address is no longer dead.
+	 */
+	settle_dead(p);
 	j = new_job(p, &slot);
 	bd.j = j;
 	bd.cs = (uint8_t *)p->cs.map + slot * CS_SLOT;
 	if (!op_copy(p, &bd))
 		op_nop(p, &bd);
 	aiaccel_gate_new(p->fd, &gate);
+	info.handle = gate.handle;
+	check(p, CALL_BO_INFO, "of a gate's buffer", xioctl(p->fd, DRM_IOCTL_AIACCEL_BO_INFO, &info), 0);
+	check_new_va(p, -1, info.va, info.size);
 	bos[0] = aiaccel_bo_use(gate.handle, DRM_AIACCEL_SUBMIT_BO_READ);
 	for (i = 0; i < j->nbufs; i++)
 		bos[i + 1] = aiaccel_bo_use(p->bufs[j->bufs[i]].handle, j->bflags[i]);
