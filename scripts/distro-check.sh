@@ -94,6 +94,11 @@ finish() {
 	if grep -q '^FAIL' "$checks" "$out/guest/checks.txt" 2>/dev/null; then
 		exit 1
 	fi
+	# A failed IGT subtest fails "make distro-check" too, not only the
+	# summary of "make check".
+	if [ -f "$igt" ] && grep -Evq '^(pass|skip)' "$igt"; then
+		exit 1
+	fi
 	exit 0
 }
 
