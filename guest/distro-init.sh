@@ -150,8 +150,7 @@ igt() {
 	as_user env ${AIACCEL_FILTER:+AIACCEL_FILTER="$AIACCEL_FILTER"} AIACCEL_TOOLS=/usr/bin \
 		/aiaccel/guest/igt-run.sh "$bin" /tmp/igt-user
 	awk '$1 == "skip" { split($2, n, "@"); print "igt@" n[2] "@" n[3] }' \
-		/tmp/igt-user/results.txt | sort -u | grep -Ev "$SLEEP_EXCLUDE" \
-		>/tmp/igt-root.list
+		/tmp/igt-user/results.txt | sort -u | grep -Ev "$SLEEP_EXCLUDE" >/tmp/igt-root.list
 	if [ -s /tmp/igt-root.list ]; then
 		stamp "IGT: again as root: $(wc -l </tmp/igt-root.list) subtests"
 		IGT_RUN_ONLY=/tmp/igt-root.list AIACCEL_TOOLS=/usr/bin \
